@@ -1,0 +1,3 @@
+from guardpost.cli import main
+
+main()

@@ -1,0 +1,41 @@
+"""Cards: listing them and changing their status (reported lost, found, blacklisted...)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlmodel import Session, col, select
+
+from guardpost.errors import GuardpostError
+from guardpost.models import Audit, Card, CardStatus, Person, Unit
+
+
+def list_cards(
+    session: Session, status: CardStatus | None = None
+) -> list[tuple[Card, Person | None, Unit | None]]:
+    query = (
+        select(Card, Person, Unit)
+        .join(Person, col(Person.id) == col(Card.person_id), isouter=True)
+        .join(Unit, col(Unit.id) == col(Person.unit_id), isouter=True)
+        .order_by(col(Card.uid))
+    )
+    if status is not None:
+        query = query.where(col(Card.status) == status)
+    return list(session.exec(query).all())
+
+
+def set_status(session: Session, uid: str, status: CardStatus, actor: str) -> tuple[str, str]:
+    """Change a card's status and write the change to the audit trail; returns (old, new)."""
+    card = session.exec(select(Card).where(col(Card.uid) == uid)).first()
+    if card is None:
+        raise GuardpostError("cards.unknown", "cards.unknown_hint", uid=uid)
+    old = str(card.status)
+    now = datetime.now()
+    card.status = status
+    card.updated_at = now
+    session.add(card)
+    session.add(
+        Audit(at=now, actor=actor, action="card.set_status", subject=uid, detail=f"{old} -> {status}")
+    )
+    session.commit()
+    return old, str(status)

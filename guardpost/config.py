@@ -1,0 +1,210 @@
+"""One typed settings object, validated once, with the source of every value.
+
+Sources, lowest to highest: the defaults in ``data/default_config.toml``; the config file
+(``--config``, ``GUARDPOST_CONFIG``, or ``config.toml`` in the user config folder); the environment
+(``GUARDPOST_DB``, ``GUARDPOST_GATE``, ``GUARDPOST_LANG``); command-line options.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+import tomllib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from data import DEFAULT_CONFIG
+from guardpost.errors import ConfigError
+from guardpost.i18n import LANGUAGES, language_from_locale, normalise_language
+
+APP = "guardpost"
+
+
+def user_config_dir() -> Path:
+    if sys.platform == "win32":
+        return Path(os.environ.get("APPDATA", Path.home())) / APP
+    if sys.platform == "darwin":
+        return Path.home() / "Library" / "Application Support" / APP
+    return Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config") / APP
+
+
+def user_data_dir() -> Path:
+    if sys.platform == "win32":
+        return Path(os.environ.get("LOCALAPPDATA", Path.home())) / APP
+    if sys.platform == "darwin":
+        return Path.home() / "Library" / "Application Support" / APP
+    return Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share") / APP
+
+
+# --- validators: each returns the clean value or raises ValueError(catalogue key) -------------
+
+
+def _text(value: object) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError("config.bad_text")
+    return value.strip()
+
+
+def _gate_id(value: object) -> str:
+    if not isinstance(value, str) or not re.fullmatch(r"[a-z0-9_-]{1,32}", value):
+        raise ValueError("config.bad_gate")
+    return value
+
+
+def _language(value: object) -> str:
+    norm = normalise_language(value) if isinstance(value, str) else None
+    if norm is None:
+        raise ValueError("config.bad_language")
+    return norm
+
+
+def _number(lo: float, hi: float) -> Callable[[object], float]:
+    def check(value: object) -> float:
+        if isinstance(value, bool) or not isinstance(value, int | float) or not lo <= value <= hi:
+            raise ValueError("config.bad_range")
+        return float(value)
+
+    return check
+
+
+def _integer(lo: int, hi: int) -> Callable[[object], int]:
+    def check(value: object) -> int:
+        if isinstance(value, bool) or not isinstance(value, int) or not lo <= value <= hi:
+            raise ValueError("config.bad_range")
+        return value
+
+    return check
+
+
+def _choice(*options: str) -> Callable[[object], str]:
+    def check(value: object) -> str:
+        if value not in options:
+            raise ValueError("config.bad_choice")
+        return str(value)
+
+    return check
+
+
+def _path(value: object) -> str:
+    if not isinstance(value, str) or not value:
+        raise ValueError("config.bad_text")
+    return str(Path(value).expanduser())
+
+
+@dataclass(frozen=True)
+class Key:
+    name: str
+    check: Callable[[object], Any]
+    hint: str  # what a good value looks like, shown in errors
+
+
+SCHEMA: tuple[Key, ...] = (
+    Key("compound.name", _text, "翠湖花园"),
+    Key("booth.gate", _gate_id, "east"),
+    Key("booth.language", _language, " / ".join(LANGUAGES)),
+    Key("storage.db", _path, "/var/lib/guardpost/guardpost.db"),
+    Key("rules.fever_threshold_c", _number(35.0, 40.0), "37.3"),
+    Key("rules.delivery_vehicle_limit_min", _integer(1, 24 * 60), "60"),
+    Key("rules.visitor_free_parking_min", _integer(0, 24 * 60), "30"),
+    Key("rules.parking_fee_per_started_hour", _number(0, 1000), "5.0"),
+    Key("rules.release_slip_retention_years", _integer(1, 30), "2"),
+    Key("rules.personal_data_retention_days", _integer(1, 3650), "180"),
+    Key("reader.kind", _choice("auto", "pcsc", "wedge", "sim"), "auto | pcsc | wedge | sim"),
+    Key("reader.debounce_ms", _integer(0, 60_000), "1500"),
+    Key("reader.sim_rate_per_min", _integer(1, 6000), "30"),
+)
+_BY_NAME = {k.name: k for k in SCHEMA}
+
+
+@dataclass
+class Settings:
+    """The effective configuration: ``values[key]`` and ``sources[key]`` for every schema key."""
+
+    values: dict[str, Any] = field(default_factory=dict)
+    sources: dict[str, str] = field(default_factory=dict)
+    config_file: Path | None = None
+
+    def __getitem__(self, key: str) -> Any:
+        return self.values[key]
+
+    @property
+    def language(self) -> str:
+        return str(self.values["booth.language"])
+
+    @property
+    def gate(self) -> str:
+        return str(self.values["booth.gate"])
+
+    @property
+    def db_path(self) -> Path:
+        return Path(self.values["storage.db"])
+
+    def override(self, key: str, value: object, source: str) -> None:
+        """Set ``key`` from ``source`` (an env var or a CLI option), validating it."""
+        self.values[key] = _validate(key, value, source)
+        self.sources[key] = source
+
+
+def _validate(key: str, value: object, source: str) -> Any:
+    spec = _BY_NAME[key]
+    try:
+        return spec.check(value)
+    except ValueError as exc:
+        raise ConfigError(
+            "config.bad_value", str(exc.args[0]), key=key, value=value, source=source, expected=spec.hint
+        ) from None
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except OSError as exc:
+        raise ConfigError("config.unreadable", None, path=path, error=exc.strerror) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError("config.bad_toml", None, path=path, error=str(exc)) from None
+
+
+def _apply_file(settings: Settings, table: Mapping[str, Any], source: str) -> None:
+    for section, body in table.items():
+        if not isinstance(body, dict):
+            raise ConfigError("config.unknown_key", None, key=section, source=source)
+        for name, value in body.items():
+            key = f"{section}.{name}"
+            if key not in _BY_NAME:
+                raise ConfigError("config.unknown_key", None, key=key, source=source)
+            settings.values[key] = _validate(key, value, source)
+            settings.sources[key] = source
+
+
+def load_settings(
+    config_file: Path | None = None,
+    env: Mapping[str, str] | None = None,
+) -> Settings:
+    """Defaults, then the config file, then the environment. CLI options are applied by the caller."""
+    env = os.environ if env is None else env
+    settings = Settings()
+    _apply_file(settings, _read_toml(DEFAULT_CONFIG), "default")
+    settings.values.setdefault("booth.language", language_from_locale())
+    settings.sources.setdefault("booth.language", "locale")
+    settings.values.setdefault("storage.db", str(user_data_dir() / "guardpost.db"))
+    settings.sources.setdefault("storage.db", "user data folder")
+
+    explicit = config_file or (Path(env["GUARDPOST_CONFIG"]) if env.get("GUARDPOST_CONFIG") else None)
+    path = explicit or user_config_dir() / "config.toml"
+    if explicit is not None or path.exists():
+        if explicit is not None and not path.exists():
+            raise ConfigError("config.missing_file", None, path=path)
+        _apply_file(settings, _read_toml(path), str(path))
+        settings.config_file = path
+    for var, key in (
+        ("GUARDPOST_DB", "storage.db"),
+        ("GUARDPOST_GATE", "booth.gate"),
+        ("GUARDPOST_LANG", "booth.language"),
+    ):
+        if env.get(var):
+            settings.override(key, env[var], var)
+    return settings

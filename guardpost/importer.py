@@ -1,0 +1,391 @@
+"""CSV import of units, residents, cards and vehicles: every row is checked before anything is written.
+
+A file with any bad row changes nothing and the error names each bad row, column and reason; a
+good file is written in one transaction. UTF-8 (with or without BOM) and GB18030 (what Excel on a
+Chinese PC writes) are both read. Headers may be English or Chinese (``unit`` or ``房号``).
+Rows that already exist (same unit code, same unit + name, same UID, same plate) are updated.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from guardpost import uid as uids
+from guardpost import validate
+from guardpost.access import stamp
+from guardpost.errors import GuardpostError, ImportRejected, RowProblem
+from guardpost.storage import transaction
+
+KINDS = ("units", "residents", "cards", "vehicles")
+
+
+class Bad(ValueError):
+    def __init__(self, key: str, **params: object) -> None:
+        super().__init__(key)
+        self.key = key
+        self.params = params
+
+
+def _optional(parse: Callable[[str], Any]) -> Callable[[str], Any]:
+    def check(text: str) -> Any:
+        return parse(text) if text.strip() else None
+
+    return check
+
+
+def _choice(options: dict[str, str]) -> Callable[[str], str]:
+    """Accept an English code or its Chinese name: ``owner`` or ``业主``."""
+
+    def check(text: str) -> str:
+        value = options.get(text.strip().lower()) or options.get(text.strip())
+        if value is None:
+            allowed = " / ".join(dict.fromkeys(options.values()))
+            raise Bad("import.bad_choice", value=text, allowed=allowed)
+        return value
+
+    return check
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text.strip().replace("/", "-"))
+    except ValueError:
+        raise Bad("import.bad_date", value=text) from None
+
+
+def _text(text: str) -> str:
+    if len(text.strip()) > 200:
+        raise Bad("import.too_long", limit=200)
+    return text.strip()
+
+
+ROLES = {
+    "owner": "owner",
+    "业主": "owner",
+    "family": "family",
+    "家属": "family",
+    "tenant": "tenant",
+    "租户": "tenant",
+    "staff": "staff",
+    "员工": "staff",
+}
+CARD_KINDS = {
+    "owner": "owner",
+    "业主卡": "owner",
+    "门禁卡": "owner",
+    "parking_monthly": "parking_monthly",
+    "月租卡": "parking_monthly",
+    "parking_temporary": "parking_temporary",
+    "临时停车卡": "parking_temporary",
+    "staff": "staff",
+    "员工卡": "staff",
+}
+CARD_STATUSES = {
+    "active": "active",
+    "正常": "active",
+    "lost": "lost",
+    "挂失": "lost",
+    "expired": "expired",
+    "过期": "expired",
+    "blacklisted": "blacklisted",
+    "黑名单": "blacklisted",
+}
+VEHICLE_KINDS = {"owner": "owner", "业主": "owner", "staff": "staff", "员工": "staff"}
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    zh: str
+    parse: Callable[[str], Any]
+    required: bool = True
+
+
+SPECS: dict[str, tuple[Column, ...]] = {
+    "units": (Column("unit", "房号", validate.unit_code),),
+    "residents": (
+        Column("name", "姓名", validate.person_name),
+        Column("role", "身份", _choice(ROLES)),
+        Column("unit", "房号", _optional(validate.unit_code), required=False),
+        Column("phone", "手机号", _optional(validate.mobile), required=False),
+        Column("id_last4", "身份证后四位", _optional(validate.id_last4), required=False),
+        Column("special_care", "特殊关照", _optional(_text), required=False),
+    ),
+    "cards": (
+        Column("uid", "卡号", uids.canonical_hex),
+        Column("kind", "类型", _choice(CARD_KINDS)),
+        Column("status", "状态", _optional(_choice(CARD_STATUSES)), required=False),
+        Column("valid_from", "生效日期", _optional(_date), required=False),
+        Column("valid_until", "失效日期", _optional(_date), required=False),
+        Column("unit", "房号", _optional(validate.unit_code), required=False),
+        Column("holder", "持卡人", _optional(validate.person_name), required=False),
+    ),
+    "vehicles": (
+        Column("plate", "车牌号", validate.plate),
+        Column("kind", "类型", _optional(_choice(VEHICLE_KINDS)), required=False),
+        Column("unit", "房号", _optional(validate.unit_code), required=False),
+        Column("owner", "车主", validate.person_name),
+    ),
+}
+
+
+# What identifies a row: a second row with the same key in one file is an error.
+KEYS: dict[str, tuple[str, ...]] = {
+    "units": ("unit",),
+    "residents": ("unit", "name"),
+    "cards": ("uid",),
+    "vehicles": ("plate",),
+}
+
+
+def decode(raw: bytes) -> str:
+    """UTF-8 (BOM or not), else GB18030; anything else is refused rather than guessed."""
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return raw.decode("gb18030")
+    except UnicodeDecodeError:
+        raise GuardpostError("import.bad_encoding", "import.bad_encoding_hint") from None
+
+
+@dataclass
+class Parsed:
+    row: int  # the row number as a spreadsheet shows it (the header is row 1)
+    values: dict[str, Any]
+
+
+def parse(kind: str, path: Path) -> list[Parsed]:
+    """Read and check every row of ``path``; raise ImportRejected listing every problem."""
+    spec = SPECS[kind]
+    try:
+        text = decode(path.read_bytes())
+    except OSError as exc:
+        raise GuardpostError("import.unreadable", None, path=path, error=exc.strerror) from None
+    reader = csv.reader(io.StringIO(text, newline=""))
+    header = next(reader, None)
+    if header is None:
+        raise GuardpostError("import.empty", None, path=path)
+    names = {c.name: c for c in spec} | {c.zh: c for c in spec}
+    columns: list[Column | None] = [names.get(h.strip().lower()) or names.get(h.strip()) for h in header]
+    missing = [c.name for c in spec if c.required and c not in columns]
+    if missing:
+        expected = ", ".join(f"{c.name} ({c.zh})" for c in spec)
+        raise GuardpostError("import.missing_columns", None, columns=", ".join(missing), expected=expected)
+    problems: list[RowProblem] = []
+    out: list[Parsed] = []
+    first_seen: dict[tuple[Any, ...], int] = {}
+    for number, cells in enumerate(reader, start=2):
+        if not any(cell.strip() for cell in cells):
+            continue
+        if len(cells) > len(header):
+            problems.append(
+                RowProblem(number, "-", "import.too_many_cells", cells=len(cells), header=len(header))
+            )
+            continue
+        values: dict[str, Any] = {c.name: None for c in spec}
+        for column, cell in zip(columns, cells, strict=False):
+            if column is None:
+                continue
+            if not cell.strip():
+                if column.required:
+                    problems.append(RowProblem(number, column.name, "import.required"))
+                continue
+            try:
+                values[column.name] = column.parse(cell)
+            except (Bad, validate.Invalid, uids.UidError) as exc:
+                problems.append(RowProblem(number, column.name, exc.key, **exc.params))
+        for column in spec:  # short rows: missing trailing cells
+            if column.required and values[column.name] is None and column in columns[len(cells) :]:
+                problems.append(RowProblem(number, column.name, "import.required"))
+        key = tuple(values[k] for k in KEYS[kind])
+        if None not in key[-1:]:
+            if key in first_seen:
+                problems.append(RowProblem(number, KEYS[kind][-1], "import.duplicate", first=first_seen[key]))
+            first_seen.setdefault(key, number)
+        out.append(Parsed(number, values))
+    if problems:
+        raise ImportRejected(problems)
+    return out
+
+
+@dataclass
+class Counts:
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+
+def import_csv(conn: sqlite3.Connection, kind: str, path: Path, now: datetime | None = None) -> Counts:
+    """Check all of ``path``, then write it in one transaction. Any problem: nothing is written."""
+    rows = parse(kind, path)
+    problems: list[RowProblem] = []
+    counts = Counts()
+    with transaction(conn):
+        writer = _WRITERS[kind]
+        for parsed in rows:
+            writer(conn, parsed, problems, counts, now or datetime.now())
+        if problems:
+            raise ImportRejected(problems)  # rolls the transaction back: nothing written
+    return counts
+
+
+Writer = Callable[[sqlite3.Connection, Parsed, list[RowProblem], Counts, datetime], None]
+
+
+def _unit_id(
+    conn: sqlite3.Connection, code: str | None, parsed: Parsed, problems: list[RowProblem]
+) -> int | None:
+    if code is None:
+        return None
+    row = conn.execute("SELECT id FROM unit WHERE code = ?", (code,)).fetchone()
+    if row is None:
+        problems.append(RowProblem(parsed.row, "unit", "import.no_such_unit", unit=code))
+        return None
+    return int(row[0])
+
+
+def _person_id(
+    conn: sqlite3.Connection,
+    unit: str | None,
+    name: str,
+    column: str,
+    parsed: Parsed,
+    problems: list[RowProblem],
+) -> int | None:
+    if unit is None:
+        found = conn.execute("SELECT id FROM person WHERE unit_id IS NULL AND name = ?", (name,)).fetchall()
+    else:
+        found = conn.execute(
+            "SELECT p.id FROM person p JOIN unit u ON u.id = p.unit_id WHERE u.code = ? AND p.name = ?",
+            (unit, name),
+        ).fetchall()
+    if len(found) != 1:
+        key = "import.no_such_person" if not found else "import.ambiguous_person"
+        problems.append(RowProblem(parsed.row, column, key, name=name, unit=unit or "-"))
+        return None
+    return int(found[0][0])
+
+
+def _upsert(
+    conn: sqlite3.Connection,
+    table: str,
+    key: dict[str, Any],
+    values: dict[str, Any],
+    counts: Counts,
+    stamped: dict[str, str] | None = None,
+) -> None:
+    """Insert or update one row by ``key``; ``stamped`` columns are written on insert and on change."""
+    stamped = stamped or {}
+    where = " AND ".join(f"{k} IS ?" for k in key)
+    row = conn.execute(
+        f"SELECT id, {', '.join(values)} FROM {table} WHERE {where}", tuple(key.values())
+    ).fetchone()
+    if row is None:
+        cols = {**key, **values, **stamped}
+        conn.execute(
+            f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
+            tuple(cols.values()),
+        )
+        counts.added += 1
+    elif tuple(row[1:]) != tuple(values.values()):
+        changed = {**values, **{k: v for k, v in stamped.items() if k == "updated_at"}}
+        sets = ", ".join(f"{k} = ?" for k in changed)
+        conn.execute(f"UPDATE {table} SET {sets} WHERE id = ?", (*changed.values(), row[0]))
+        counts.updated += 1
+    else:
+        counts.unchanged += 1
+
+
+def _write_unit(
+    conn: sqlite3.Connection, p: Parsed, problems: list[RowProblem], counts: Counts, now: datetime
+) -> None:
+    code: str = p.values["unit"]
+    building, entrance, room = code.split("-")
+    _upsert(
+        conn,
+        "unit",
+        {"code": code},
+        {"building": int(building), "entrance": int(entrance), "room": room},
+        counts,
+    )
+
+
+def _write_resident(
+    conn: sqlite3.Connection, p: Parsed, problems: list[RowProblem], counts: Counts, now: datetime
+) -> None:
+    v = p.values
+    unit_id = _unit_id(conn, v["unit"], p, problems)
+    if v["unit"] is not None and unit_id is None:
+        return
+    if v["role"] != "staff" and unit_id is None:
+        problems.append(RowProblem(p.row, "unit", "import.resident_needs_unit"))
+        return
+    _upsert(
+        conn,
+        "person",
+        {"unit_id": unit_id, "name": v["name"]},
+        {
+            "role": v["role"],
+            "phone": v["phone"],
+            "id_last4": v["id_last4"],
+            "special_care": v["special_care"],
+        },
+        counts,
+        {"created_at": stamp(now)},
+    )
+
+
+def _write_card(
+    conn: sqlite3.Connection, p: Parsed, problems: list[RowProblem], counts: Counts, now: datetime
+) -> None:
+    v = p.values
+    person_id = None
+    if v["holder"] is not None:
+        person_id = _person_id(conn, v["unit"], v["holder"], "holder", p, problems)
+        if person_id is None:
+            return
+    elif v["kind"] != "parking_temporary":
+        problems.append(RowProblem(p.row, "holder", "import.card_needs_holder"))
+        return
+    if v["valid_from"] and v["valid_until"] and v["valid_from"] > v["valid_until"]:
+        problems.append(RowProblem(p.row, "valid_until", "import.dates_reversed"))
+        return
+    values = {
+        "kind": v["kind"],
+        "status": v["status"] or "active",
+        "valid_from": v["valid_from"] and v["valid_from"].isoformat(),
+        "valid_until": v["valid_until"] and v["valid_until"].isoformat(),
+        "person_id": person_id,
+    }
+    _upsert(conn, "card", {"uid": v["uid"]}, values, counts, {"updated_at": stamp(now)})
+
+
+def _write_vehicle(
+    conn: sqlite3.Connection, p: Parsed, problems: list[RowProblem], counts: Counts, now: datetime
+) -> None:
+    v = p.values
+    person_id = _person_id(conn, v["unit"], v["owner"], "owner", p, problems)
+    if person_id is None:
+        return
+    _upsert(
+        conn, "vehicle", {"plate": v["plate"]}, {"kind": v["kind"] or "owner", "person_id": person_id}, counts
+    )
+
+
+_WRITERS: dict[str, Writer] = {
+    "units": _write_unit,
+    "residents": _write_resident,
+    "cards": _write_card,
+    "vehicles": _write_vehicle,
+}

@@ -1,0 +1,314 @@
+"""The data model: one SQLModel table per thing the booth keeps (DOMAIN.md).
+
+The schema itself is created and upgraded by the ordered SQL migrations in
+``guardpost/migrations/``; these classes map onto those tables, and a test checks that the two agree.
+Times are local wall-clock times (one compound, one time zone). Enumerations are stored as their
+lower-case values (``sa_type=String``: SQLAlchemy's own Enum type would store the member *name*).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+
+from sqlalchemy import String
+from sqlmodel import Field, SQLModel
+
+
+class GateKind(StrEnum):
+    PEDESTRIAN = "pedestrian"
+    VEHICLE = "vehicle"
+    GARAGE = "garage"
+
+
+class Lane(StrEnum):
+    IN = "in"
+    OUT = "out"
+
+
+class PersonRole(StrEnum):
+    OWNER = "owner"
+    FAMILY = "family"
+    TENANT = "tenant"
+    STAFF = "staff"
+
+
+class CardKind(StrEnum):
+    OWNER = "owner"
+    PARKING_MONTHLY = "parking_monthly"
+    PARKING_TEMPORARY = "parking_temporary"
+    STAFF = "staff"
+
+
+class CardStatus(StrEnum):
+    ACTIVE = "active"
+    LOST = "lost"
+    EXPIRED = "expired"
+    BLACKLISTED = "blacklisted"
+
+
+class VehicleKind(StrEnum):
+    OWNER = "owner"
+    STAFF = "staff"
+    DELIVERY = "delivery"
+    MOVING = "moving"
+    VISITOR = "visitor"
+    EMERGENCY = "emergency"
+
+
+class Decision(StrEnum):
+    ALLOW = "allow"
+    DENY = "deny"
+    ALARM = "alarm"
+
+
+class VisitCategory(StrEnum):
+    RELATIVE = "relative"
+    COURIER = "courier"
+    DELIVERY_VEHICLE = "delivery_vehicle"
+    MOVING_VEHICLE = "moving_vehicle"
+    WORKER = "worker"
+    SALESPERSON = "salesperson"
+    STAFF = "staff"
+    TOUR = "tour"
+    EMERGENCY = "emergency"
+    FORGOT_CARD = "forgot_card"
+
+
+class GuardRole(StrEnum):
+    GUARD = "guard"
+    SQUAD_LEADER = "squad_leader"
+    SUPERVISOR = "supervisor"
+
+
+class LockdownLevel(StrEnum):
+    NORMAL = "normal"
+    RESTRICTED = "restricted"
+    CLOSED = "closed"
+
+
+class LogKind(StrEnum):
+    DUTY = "duty"
+    PATROL = "patrol"
+    INCIDENT = "incident"
+    RECTIFICATION = "rectification"
+
+
+class Gate(SQLModel, table=True):
+    id: str = Field(primary_key=True, max_length=32)
+    name_zh: str
+    name_en: str
+    kind: GateKind = Field(default=GateKind.PEDESTRIAN, sa_type=String)
+    is_open: bool = True
+
+
+class Unit(SQLModel, table=True):
+    """A home: 楼栋-单元-房号, e.g. ``3-2-1201``."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(unique=True, index=True)
+    building: int
+    entrance: int
+    room: str
+
+
+class Person(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(index=True)
+    role: PersonRole = Field(sa_type=String)
+    unit_id: int | None = Field(default=None, foreign_key="unit.id", index=True)
+    phone: str | None = None
+    id_last4: str | None = Field(default=None, max_length=4)
+    special_care: str | None = None
+    created_at: datetime = Field(default_factory=datetime.now)
+
+
+class Card(SQLModel, table=True):
+    """A card, keyed by its canonical UID: the raw UID bytes in read order, as uppercase hex."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    uid: str = Field(unique=True, index=True, max_length=20)
+    kind: CardKind = Field(sa_type=String)
+    status: CardStatus = Field(default=CardStatus.ACTIVE, sa_type=String)
+    valid_from: date | None = None
+    valid_until: date | None = None
+    person_id: int | None = Field(default=None, foreign_key="person.id", index=True)
+    updated_at: datetime = Field(default_factory=datetime.now)
+
+
+class Vehicle(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    plate: str = Field(unique=True, index=True)
+    kind: VehicleKind = Field(default=VehicleKind.OWNER, sa_type=String)
+    person_id: int | None = Field(default=None, foreign_key="person.id", index=True)
+
+
+class Guard(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(unique=True)
+    name: str
+    role: GuardRole = Field(default=GuardRole.GUARD, sa_type=String)
+    pin_hash: str
+    active: bool = True
+
+
+class AccessEvent(SQLModel, table=True):
+    """One card swipe or manual admission and its decision. Append-only (triggers refuse changes)."""
+
+    __TABLENAME__ = "access_event"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(index=True)
+    gate_id: str = Field(foreign_key="gate.id")
+    lane: Lane = Field(sa_type=String)
+    uid: str | None = None
+    card_id: int | None = Field(default=None, foreign_key="card.id")
+    person_id: int | None = Field(default=None, foreign_key="person.id")
+    decision: Decision = Field(sa_type=String)
+    reason: str
+    source: str
+    guard_id: int | None = Field(default=None, foreign_key="guard.id")
+
+
+class Visit(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    category: VisitCategory = Field(sa_type=String)
+    name: str
+    phone: str | None = None
+    id_last4: str | None = Field(default=None, max_length=4)
+    host_unit_id: int | None = Field(default=None, foreign_key="unit.id")
+    consent_by: str | None = None
+    consent_via: str | None = None
+    plate: str | None = None
+    pass_no: str | None = None
+    gate_id: str = Field(foreign_key="gate.id")
+    guard_id: int | None = Field(default=None, foreign_key="guard.id")
+    entered_at: datetime
+    expected_leave_at: datetime | None = None
+    left_at: datetime | None = None
+    note: str | None = None
+
+
+class RenovationPermit(SQLModel, table=True):
+    __TABLENAME__ = "renovation_permit"
+
+    id: int | None = Field(default=None, primary_key=True)
+    unit_id: int = Field(foreign_key="unit.id")
+    company: str
+    area: str | None = None
+    starts_on: date
+    ends_on: date
+    issued_by: str | None = None
+
+
+class WorkerPass(SQLModel, table=True):
+    __TABLENAME__ = "worker_pass"
+
+    id: int | None = Field(default=None, primary_key=True)
+    permit_id: int = Field(foreign_key="renovation_permit.id")
+    pass_no: str = Field(unique=True)
+    name: str
+    phone: str | None = None
+    id_last4: str | None = Field(default=None, max_length=4)
+    photo_ref: str | None = None
+    valid_until: date
+
+
+class ParkingPermit(SQLModel, table=True):
+    __TABLENAME__ = "parking_permit"
+
+    id: int | None = Field(default=None, primary_key=True)
+    permit_no: str
+    plate: str
+    visit_id: int | None = Field(default=None, foreign_key="visit.id")
+    issued_at: datetime
+    returned_at: datetime | None = None
+    fee_cents: int | None = None
+
+
+class ReleaseSlip(SQLModel, table=True):
+    __TABLENAME__ = "release_slip"
+
+    id: int | None = Field(default=None, primary_key=True)
+    slip_no: str
+    unit_id: int | None = Field(default=None, foreign_key="unit.id")
+    person_id: int | None = Field(default=None, foreign_key="person.id")
+    items: str
+    gate_id: str = Field(foreign_key="gate.id")
+    guard_id: int | None = Field(default=None, foreign_key="guard.id")
+    verified_at: datetime
+    shift_id: int | None = Field(default=None, foreign_key="shift.id")
+    keep_until: date
+
+
+class TemperatureReading(SQLModel, table=True):
+    __TABLENAME__ = "temperature_reading"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime
+    celsius: float
+    fever: bool
+    person_id: int | None = Field(default=None, foreign_key="person.id")
+    visit_id: int | None = Field(default=None, foreign_key="visit.id")
+    gate_id: str = Field(foreign_key="gate.id")
+    guard_id: int | None = Field(default=None, foreign_key="guard.id")
+
+
+class Shift(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    gate_id: str = Field(foreign_key="gate.id")
+    guard_id: int = Field(foreign_key="guard.id")
+    started_at: datetime
+    ended_at: datetime | None = None
+    handed_to_guard_id: int | None = Field(default=None, foreign_key="guard.id")
+    accepted_at: datetime | None = None
+    notes: str | None = None
+
+
+class LogEntry(SQLModel, table=True):
+    """Duty, patrol, incident and rectification entries."""
+
+    __TABLENAME__ = "log_entry"
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: LogKind = Field(sa_type=String)
+    at: datetime
+    gate_id: str = Field(foreign_key="gate.id")
+    guard_id: int | None = Field(default=None, foreign_key="guard.id")
+    place: str | None = None
+    text: str
+    handled_by: str | None = None
+    usb_label: str | None = None
+    deadline: date | None = None
+    closed_at: datetime | None = None
+
+
+class Lockdown(SQLModel, table=True):
+    """Lockdown level history: the newest row is the level in force."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    level: LockdownLevel = Field(sa_type=String)
+    scope: str
+    started_at: datetime
+    ordered_by: str
+    note: str | None = None
+
+
+class Audit(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime
+    actor: str
+    action: str
+    subject: str
+    detail: str | None = None
+
+
+class AlarmAck(SQLModel, table=True):
+    """A guard's acknowledgement of an alarm event (added in schema 2)."""
+
+    __TABLENAME__ = "alarm_ack"
+
+    event_id: int = Field(primary_key=True, foreign_key="access_event.id")
+    guard_id: int | None = Field(default=None, foreign_key="guard.id")
+    guard_name: str
+    at: datetime

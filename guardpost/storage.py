@@ -1,0 +1,189 @@
+"""The one SQLite file: opening it safely, and upgrading its schema in place.
+
+Every connection gets WAL, ``synchronous=FULL`` (a committed swipe survives a power cut),
+foreign keys and a busy timeout. A file from a newer guardpost, a file that is not a guardpost
+database, or a path that cannot be written is refused with a clear message, before anything is
+written to it.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from guardpost.errors import StorageError
+from guardpost.migrations import LATEST, migrations
+
+BUSY_TIMEOUT_MS = 5000
+APPLICATION_ID = 0x47505354  # "GPST": marks the file as a guardpost database
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+def configure(conn: sqlite3.Connection) -> None:
+    """The pragmas every connection runs with."""
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("PRAGMA synchronous = FULL")
+    conn.execute("PRAGMA foreign_keys = ON")
+
+
+def _check_file(path: Path, create: bool) -> None:
+    """Refuse, without writing anything, what we must not open."""
+    if path.is_dir():
+        raise StorageError("storage.is_directory", "storage.path_hint", path=path)
+    if path.exists():
+        if not os.access(path, os.R_OK | os.W_OK):
+            raise StorageError("storage.not_writable", "storage.path_hint", path=path)
+        if path.stat().st_size > 0:
+            with path.open("rb") as fh:
+                if fh.read(16) != _SQLITE_MAGIC:
+                    raise StorageError("storage.not_a_database", "storage.corrupt_hint", path=path)
+        if not os.access(path.parent, os.W_OK):  # WAL needs its -wal and -shm files beside it
+            raise StorageError("storage.not_writable", "storage.path_hint", path=path.parent)
+        return
+    if not create:
+        raise StorageError("storage.missing", "storage.missing_hint", path=path)
+    parent = path.parent
+    while not parent.exists():
+        parent = parent.parent
+    if not os.access(parent, os.W_OK):
+        raise StorageError("storage.not_writable", "storage.path_hint", path=parent)
+
+
+def connect(path: Path, *, create: bool = False, upgrade: bool = True) -> sqlite3.Connection:
+    """Open the database at ``path``, creating or upgrading its schema as needed.
+
+    Raises StorageError for a newer schema, a foreign or corrupt file, or an unwritable path.
+    """
+    path = Path(path)
+    _check_file(path, create)
+    if create:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    try:
+        version, app_id = _read_header(conn, path)
+        if version > LATEST:
+            raise StorageError(
+                "storage.too_new", "storage.too_new_hint", path=path, version=version, latest=LATEST
+            )
+        if version > 0 and app_id != APPLICATION_ID:
+            raise StorageError("storage.not_guardpost", "storage.corrupt_hint", path=path)
+        if version == 0 and _has_tables(conn):
+            raise StorageError("storage.not_guardpost", "storage.corrupt_hint", path=path)
+        configure(conn)
+        if version < LATEST:
+            if version > 0 and not upgrade:
+                raise StorageError("storage.needs_upgrade", None, path=path, version=version, latest=LATEST)
+            if version > 0:
+                _backup(conn, path, version)
+            migrate(conn, version)
+    except sqlite3.DatabaseError as exc:
+        conn.close()
+        raise StorageError("storage.corrupt", "storage.corrupt_hint", path=path, error=str(exc)) from None
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+def _read_header(conn: sqlite3.Connection, path: Path) -> tuple[int, int]:
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+    return int(version), int(app_id)
+
+
+def _has_tables(conn: sqlite3.Connection) -> bool:
+    return bool(conn.execute("SELECT count(*) FROM sqlite_schema").fetchone()[0] > 0)
+
+
+def _backup(conn: sqlite3.Connection, path: Path, version: int) -> Path:
+    """Copy the file before an upgrade: ``NAME.schemaN.bak`` beside it."""
+    target = path.with_name(f"{path.name}.schema{version}.bak")
+    dest = sqlite3.connect(target)
+    try:
+        conn.backup(dest)
+    finally:
+        dest.close()
+    return target
+
+
+def migrate(conn: sqlite3.Connection, current: int, target: int = LATEST) -> None:
+    """Run migrations ``current+1 .. target``, each in its own transaction with its version bump."""
+    for version, _name, sql in migrations():
+        if current < version <= target:
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                for statement in _split(sql):
+                    conn.execute(statement)
+                conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+                conn.execute(f"PRAGMA user_version = {version}")
+                conn.execute("COMMIT")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+
+
+def _split(sql: str) -> Iterator[str]:
+    """Split a migration into statements (triggers contain ``;`` inside BEGIN ... END)."""
+    buf = ""
+    for line in sql.splitlines(keepends=True):
+        if line.lstrip().startswith("--") and not buf:
+            continue
+        buf += line
+        if sqlite3.complete_statement(buf):
+            yield buf.strip()
+            buf = ""
+    if buf.strip():
+        yield buf.strip()
+
+
+def schema_version(conn: sqlite3.Connection) -> int:
+    return int(conn.execute("PRAGMA user_version").fetchone()[0])
+
+
+@contextmanager
+def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """``BEGIN IMMEDIATE`` ... ``COMMIT``, or ``ROLLBACK`` on any error: all or nothing."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield conn
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+
+
+def integrity(conn: sqlite3.Connection) -> list[str]:
+    """``PRAGMA integrity_check`` and ``foreign_key_check``: an empty list means the file is sound."""
+    problems = [r[0] for r in conn.execute("PRAGMA integrity_check") if r[0] != "ok"]
+    problems += [
+        f"foreign key: {r[0]} row {r[1]} -> {r[2]}" for r in conn.execute("PRAGMA foreign_key_check")
+    ]
+    return problems
+
+
+def counts(conn: sqlite3.Connection) -> dict[str, int]:
+    tables = [
+        r[0]
+        for r in conn.execute(
+            "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name"
+        )
+    ]
+    return {name: conn.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0] for name in tables}
+
+
+def copy_database(src: Path, dst: Path) -> None:
+    shutil.copyfile(src, dst)
+
+
+def rows(conn: sqlite3.Connection, sql: str, params: Any = ()) -> list[sqlite3.Row]:
+    conn.row_factory = sqlite3.Row
+    try:
+        return list(conn.execute(sql, params))
+    finally:
+        conn.row_factory = None
