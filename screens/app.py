@@ -10,9 +10,9 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import sqlite3
 import threading
 import time
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -69,6 +69,7 @@ class GuardpostApp(App[None]):
         *,
         start_readers: bool = True,
         trace_path: Path | None = None,
+        now: Callable[[], datetime] = datetime.now,
     ) -> None:
         super().__init__()
         self._bindings = key_bindings()
@@ -85,11 +86,11 @@ class GuardpostApp(App[None]):
         self._held_keys: list[Any] = []
         self._trace: dict[int, int] | None = {} if trace_path else None
         self._trace_path = trace_path
-        self._reader_conn: sqlite3.Connection | None = None
+        self.now = now  # the clock (tests pin it)
 
     # --- layout ---------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
-        yield BoothHeader(id="booth-header")
+        yield BoothHeader(self.now, id="booth-header")
         yield Static("", id="alarm-banner")
         yield Static("", id="not-saved")
         yield Static(header_text(), id="feed-columns")
@@ -116,18 +117,20 @@ class GuardpostApp(App[None]):
         from guardpost.storage import connect
 
         conn = connect(self.settings.db_path)
-        self._reader_conn = conn
-        gate = conn.execute(
-            "SELECT name_zh, name_en FROM gate WHERE id = ?", (self.settings.gate,)
-        ).fetchone()
-        level = conn.execute("SELECT level FROM lockdown ORDER BY id DESC LIMIT 1").fetchone()
-        guard = conn.execute(
-            "SELECT g.name FROM shift s JOIN guard g ON g.id = s.guard_id"
-            " WHERE s.gate_id = ? AND s.ended_at IS NULL ORDER BY s.id DESC LIMIT 1",
-            (self.settings.gate,),
-        ).fetchone()
-        first = events.page(conn, limit=200)
-        alarms = events.open_alarms(conn, datetime.now() - timedelta(hours=24))
+        try:
+            gate = conn.execute(
+                "SELECT name_zh, name_en FROM gate WHERE id = ?", (self.settings.gate,)
+            ).fetchone()
+            level = conn.execute("SELECT level FROM lockdown ORDER BY id DESC LIMIT 1").fetchone()
+            guard = conn.execute(
+                "SELECT g.name FROM shift s JOIN guard g ON g.id = s.guard_id"
+                " WHERE s.gate_id = ? AND s.ended_at IS NULL ORDER BY s.id DESC LIMIT 1",
+                (self.settings.gate,),
+            ).fetchone()
+            first = events.page(conn, limit=200)
+            alarms = events.open_alarms(conn, self.now() - timedelta(hours=24))
+        finally:
+            conn.close()
         pipeline = SwipePipeline(
             self.settings.db_path,
             self.settings.gate,

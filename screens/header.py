@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 
 from rich.text import Text
 from textual.reactive import reactive
@@ -22,12 +24,16 @@ class BoothHeader(Widget):
     reader_detail: reactive[str] = reactive("")
     clock: reactive[str] = reactive("")
 
+    def __init__(self, now: Callable[[], datetime] = datetime.now, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.now = now
+
     def on_mount(self) -> None:
         self._tick()
         self.set_interval(1.0, self._tick)
 
     def _tick(self) -> None:
-        self.clock = datetime.now().strftime("%Y-%m-%d %H:%M:%S")
+        self.clock = self.now().strftime("%Y-%m-%d %H:%M:%S")
 
     def watch_lockdown(self, level: str) -> None:
         self.set_class(level != "normal", "-lockdown")

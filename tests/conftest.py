@@ -1,0 +1,46 @@
+"""Shared fixtures: a demo database built once per session, copied fresh for each test."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from guardpost import i18n
+from guardpost.config import Settings, load_settings
+
+FIXED_NOW = datetime(2026, 11, 26, 7, 45, 0)
+
+
+@pytest.fixture(scope="session")
+def demo_master(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from guardpost.demo import build
+
+    path = tmp_path_factory.mktemp("demo") / "demo.db"
+    build(path)
+    return path
+
+
+@pytest.fixture
+def demo_db(demo_master: Path, tmp_path: Path) -> Path:
+    """A private copy of the demo compound's database (no events yet)."""
+    path = tmp_path / "booth.db"
+    shutil.copyfile(demo_master, path)
+    return path
+
+
+@pytest.fixture(autouse=True)
+def _language_reset():
+    yield
+    i18n.set_language("zh-CN")
+
+
+def make_settings(db: Path, lang: str = "zh-CN", gate: str = "east") -> Settings:
+    settings = load_settings(env={})
+    settings.override("storage.db", str(db), "test")
+    settings.override("booth.language", lang, "test")
+    settings.override("booth.gate", gate, "test")
+    i18n.set_language(lang)
+    return settings

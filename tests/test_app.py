@@ -1,0 +1,184 @@
+"""The booth screen driven by keys, as a guard would; assertions on the database, not only widgets."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from conftest import FIXED_NOW, make_settings
+from textual import events
+
+from guardpost.readers.base import CardRead
+from screens.app import GuardpostApp
+from screens.feed import FeedView
+
+
+async def wait_until(pilot, condition, timeout: float = 5.0) -> None:
+    import time
+
+    end = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > end:
+            raise AssertionError("condition not reached in time")
+        await pilot.pause(0.02)
+
+
+def card_uid(db: Path, where: str) -> str:
+    conn = sqlite3.connect(db)
+    try:
+        return conn.execute(f"SELECT uid FROM card WHERE {where} ORDER BY id LIMIT 1").fetchone()[0]
+    finally:
+        conn.close()
+
+
+def db_rows(db: Path, sql: str, params: tuple = ()) -> list[tuple]:
+    conn = sqlite3.connect(db)
+    try:
+        return conn.execute(sql, params).fetchall()
+    finally:
+        conn.close()
+
+
+def booth(db: Path, lang: str = "zh-CN") -> GuardpostApp:
+    return GuardpostApp(make_settings(db, lang), None, start_readers=False, now=lambda: FIXED_NOW)
+
+
+def reader_types(app: GuardpostApp, text: str) -> None:
+    """A wedge reader's burst: the keys arrive back to back, as a terminal delivers them.
+
+    (``pilot.press`` waits for the app to go idle after every key, ~40 ms: a person's pace.)
+    """
+    for ch in [*text, "enter"]:
+        app.post_message(events.Key(ch, ch if len(ch) == 1 else "\r"))
+
+
+ACTIVE_OWNER = "kind = 'owner' AND status = 'active' AND valid_until IS NULL"
+
+
+async def test_boots_and_shows_the_header(demo_db: Path) -> None:
+    app = booth(demo_db, "en")
+    async with app.run_test(size=(120, 30)) as pilot:
+        await wait_until(pilot, lambda: app.pipeline is not None)
+        header = str(app.query_one("#booth-header").render())
+        assert "翠湖花园" in header and "East gate" in header and "normal" in header
+
+
+async def test_swipes_are_stored_before_they_are_shown(demo_db: Path) -> None:
+    app = booth(demo_db)
+    uids = [card_uid(demo_db, ACTIVE_OWNER), card_uid(demo_db, "status = 'lost'"), "DEADBEEF"]
+    async with app.run_test(size=(120, 30)) as pilot:
+        await wait_until(pilot, lambda: app.pipeline is not None)
+        for uid in uids:
+            app.pipeline.submit(CardRead(reader="test", lane="in", uid=uid))
+        feed = app.query_one(FeedView)
+        await wait_until(pilot, lambda: len(feed.rows) == 3)
+        shown = [(s.uid, s.decision) for s, _ in feed.rows]
+        assert shown == [("DEADBEEF", "deny"), (uids[1], "alarm"), (uids[0], "allow")]
+        stored = db_rows(demo_db, "SELECT uid, decision FROM access_event ORDER BY id DESC")
+        assert stored == shown
+        # the lost card raised the alarm banner, and F5 acknowledges it, recorded in the database
+        assert app.query_one("#alarm-banner").display
+        await pilot.press("f5")
+        await wait_until(pilot, lambda: db_rows(demo_db, "SELECT count(*) FROM alarm_ack")[0][0] == 1)
+        assert not app.query_one("#alarm-banner").display
+
+
+async def test_filter_shows_only_refused(demo_db: Path) -> None:
+    app = booth(demo_db)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await wait_until(pilot, lambda: app.pipeline is not None)
+        app.pipeline.submit(CardRead(reader="test", lane="in", uid=card_uid(demo_db, ACTIVE_OWNER)))
+        app.pipeline.submit(CardRead(reader="test", lane="in", uid="0BADCAFE"))
+        feed = app.query_one(FeedView)
+        await wait_until(pilot, lambda: len(feed.rows) == 2)
+        await pilot.press("f3")
+        await wait_until(pilot, lambda: [s.decision for s, _ in feed.rows] == ["deny"])
+        await pilot.press("f3", "f3")  # alarms only, then all again
+        await wait_until(pilot, lambda: len(feed.rows) == 2)
+
+
+async def test_search_by_unit(demo_db: Path) -> None:
+    app = booth(demo_db)
+    conn = sqlite3.connect(demo_db)
+    uid, unit = conn.execute(
+        "SELECT c.uid, u.code FROM card c JOIN person p ON p.id = c.person_id JOIN unit u ON u.id = p.unit_id"
+        f" WHERE c.{ACTIVE_OWNER.replace(' AND ', ' AND c.')} LIMIT 1"
+    ).fetchone()
+    conn.close()
+    async with app.run_test(size=(120, 30)) as pilot:
+        await wait_until(pilot, lambda: app.pipeline is not None)
+        app.pipeline.submit(CardRead(reader="test", lane="in", uid=uid))
+        app.pipeline.submit(CardRead(reader="test", lane="in", uid="0BADCAFE"))
+        feed = app.query_one(FeedView)
+        await wait_until(pilot, lambda: len(feed.rows) == 2)
+        await pilot.press("f4")
+        for ch in unit:
+            await pilot.press(ch)
+            await pilot.pause(0.05)  # a person types slowly: the keys land in the search box
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: [s.uid for s, _ in feed.rows] == [uid])
+
+
+async def test_forgot_card_is_logged_as_manual_admission(demo_db: Path) -> None:
+    person_id, name, unit, last4 = db_rows(
+        demo_db,
+        "SELECT p.id, p.name, u.code, p.id_last4 FROM person p JOIN unit u ON u.id = p.unit_id"
+        " WHERE p.id_last4 IS NOT NULL AND p.role = 'owner' LIMIT 1",
+    )[0]
+    app = booth(demo_db)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await wait_until(pilot, lambda: app.pipeline is not None)
+        await pilot.press("f2")
+        for text in (unit, last4):
+            for ch in text:
+                await pilot.press(ch)
+                await pilot.pause(0.04)
+            await pilot.press("enter")
+        await pilot.pause(0.1)
+        await pilot.press("enter")  # the front desk said yes: admit the highlighted resident
+        await wait_until(pilot, lambda: db_rows(demo_db, "SELECT count(*) FROM access_event")[0][0] == 1)
+    row = db_rows(demo_db, "SELECT person_id, decision, reason, source FROM access_event")[0]
+    assert row == (person_id, "allow", "forgot_card", "manual")
+
+
+async def test_forgot_card_refuses_bad_last_four(demo_db: Path) -> None:
+    app = booth(demo_db, "en")
+    async with app.run_test(size=(120, 30)) as pilot:
+        await wait_until(pilot, lambda: app.pipeline is not None)
+        await pilot.press("f2")
+        for text in ("3-2-1201", "12a4"):
+            for ch in text:
+                await pilot.press(ch)
+                await pilot.pause(0.04)
+            await pilot.press("enter")
+        await pilot.pause(0.1)
+        error = str(app.screen.query_one("#forgot-error").render())
+        assert error.strip(), "the guard is told what is wrong"
+        await pilot.press("escape")
+    assert db_rows(demo_db, "SELECT count(*) FROM access_event")[0][0] == 0
+
+
+async def test_wedge_burst_is_a_card_read_not_text(demo_db: Path) -> None:
+    """A reader typing 8 hex digits + Enter fast is a swipe, even with the search box focused."""
+    uid = card_uid(demo_db, ACTIVE_OWNER)
+    app = booth(demo_db)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await wait_until(pilot, lambda: app.pipeline is not None)
+        await pilot.press("f4")
+        reader_types(app, uid.lower())
+        await wait_until(pilot, lambda: db_rows(demo_db, "SELECT count(*) FROM access_event")[0][0] == 1)
+        assert app.query_one("#search").value == ""
+    assert db_rows(demo_db, "SELECT uid, source, decision FROM access_event") == [(uid, "wedge", "allow")]
+
+
+async def test_quit_asks_first(demo_db: Path) -> None:
+    app = booth(demo_db)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await wait_until(pilot, lambda: app.pipeline is not None)
+        await pilot.press("f10")
+        await pilot.press("n")
+        assert app.is_running
+        await pilot.press("f10")
+        await pilot.press("y")
+        await pilot.pause(0.1)
+    assert not app.is_running
