@@ -155,7 +155,7 @@ class Guard(SQLModel, table=True):
 class AccessEvent(SQLModel, table=True):
     """One card swipe or manual admission and its decision. Append-only (triggers refuse changes)."""
 
-    __TABLENAME__ = "access_event"
+    __tablename__ = "access_event"
 
     id: int | None = Field(default=None, primary_key=True)
     at: datetime = Field(index=True)
@@ -190,7 +190,7 @@ class Visit(SQLModel, table=True):
 
 
 class RenovationPermit(SQLModel, table=True):
-    __TABLENAME__ = "renovation_permit"
+    __tablename__ = "renovation_permit"
 
     id: int | None = Field(default=None, primary_key=True)
     unit_id: int = Field(foreign_key="unit.id")
@@ -202,7 +202,7 @@ class RenovationPermit(SQLModel, table=True):
 
 
 class WorkerPass(SQLModel, table=True):
-    __TABLENAME__ = "worker_pass"
+    __tablename__ = "worker_pass"
 
     id: int | None = Field(default=None, primary_key=True)
     permit_id: int = Field(foreign_key="renovation_permit.id")
@@ -215,7 +215,7 @@ class WorkerPass(SQLModel, table=True):
 
 
 class ParkingPermit(SQLModel, table=True):
-    __TABLENAME__ = "parking_permit"
+    __tablename__ = "parking_permit"
 
     id: int | None = Field(default=None, primary_key=True)
     permit_no: str
@@ -227,7 +227,7 @@ class ParkingPermit(SQLModel, table=True):
 
 
 class ReleaseSlip(SQLModel, table=True):
-    __TABLENAME__ = "release_slip"
+    __tablename__ = "release_slip"
 
     id: int | None = Field(default=None, primary_key=True)
     slip_no: str
@@ -242,7 +242,7 @@ class ReleaseSlip(SQLModel, table=True):
 
 
 class TemperatureReading(SQLModel, table=True):
-    __TABLENAME__ = "temperature_reading"
+    __tablename__ = "temperature_reading"
 
     id: int | None = Field(default=None, primary_key=True)
     at: datetime
@@ -268,7 +268,7 @@ class Shift(SQLModel, table=True):
 class LogEntry(SQLModel, table=True):
     """Duty, patrol, incident and rectification entries."""
 
-    __TABLENAME__ = "log_entry"
+    __tablename__ = "log_entry"
 
     id: int | None = Field(default=None, primary_key=True)
     kind: LogKind = Field(sa_type=String)
@@ -306,7 +306,7 @@ class Audit(SQLModel, table=True):
 class AlarmAck(SQLModel, table=True):
     """A guard's acknowledgement of an alarm event (added in schema 2)."""
 
-    __TABLENAME__ = "alarm_ack"
+    __tablename__ = "alarm_ack"
 
     event_id: int = Field(primary_key=True, foreign_key="access_event.id")
     guard_id: int | None = Field(default=None, foreign_key="guard.id")

@@ -31,7 +31,8 @@ def seed_swipes(db: Path) -> None:
     ]
     for i, where in enumerate(picks):
         uid = conn.execute(
-            f"SELECT c.uid FROM card c LEFT JOIN person p ON p.id = c.person_id WHERE {where} ORDER BY c.id LIMIT 1"
+            "SELECT c.uid FROM card c LEFT JOIN person p ON p.id = c.person_id"
+            f" WHERE {where} ORDER BY c.id LIMIT 1"
         ).fetchone()[0]
         keeper.swipe(
             ExactUid(uid), "in" if i % 2 == 0 else "out", uid=uid, now=FIXED_NOW - timedelta(minutes=9 - i)
