@@ -94,6 +94,15 @@ def _path(value: object) -> str:
     return str(Path(value).expanduser())
 
 
+def _wedge_format(value: object) -> str:
+    from guardpost.uid import UidError, WedgeFormat
+
+    try:
+        return str(WedgeFormat.parse(str(value)))
+    except UidError:
+        raise ValueError("config.bad_wedge_format") from None
+
+
 @dataclass(frozen=True)
 class Key:
     name: str
@@ -115,6 +124,10 @@ SCHEMA: tuple[Key, ...] = (
     Key("reader.kind", _choice("auto", "pcsc", "wedge", "sim"), "auto | pcsc | wedge | sim"),
     Key("reader.debounce_ms", _integer(0, 60_000), "1500"),
     Key("reader.sim_rate_per_min", _integer(1, 6000), "30"),
+    Key("reader.wedge_format", _wedge_format, "hex | dec10_reversed | wiegand26:last3 | ..."),
+    Key("reader.wedge_lane", _choice("in", "out"), "in | out"),
+    Key("reader.pcsc_in", _text, "Virtual PCD 00 00"),
+    Key("reader.pcsc_out", _text, "Virtual PCD 00 01"),
 )
 _BY_NAME = {k.name: k for k in SCHEMA}
 

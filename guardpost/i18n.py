@@ -88,7 +88,7 @@ def current_language() -> str:
     return _current
 
 
-def t(key: str, lang: str | None = None, **params: object) -> str:
+def t(key: str, lang: str | None = None, /, **params: object) -> str:
     """The message ``key`` in ``lang`` (default: the current language), with ``{params}`` filled."""
     entry = catalogue().get(key)
     if entry is None:

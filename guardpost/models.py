@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
+from pydantic import NaiveDatetime
 from sqlalchemy import String
 from sqlmodel import Field, SQLModel
 
@@ -120,7 +121,7 @@ class Person(SQLModel, table=True):
     phone: str | None = None
     id_last4: str | None = Field(default=None, max_length=4)
     special_care: str | None = None
-    created_at: datetime = Field(default_factory=datetime.now)
+    created_at: NaiveDatetime = Field(default_factory=datetime.now)
 
 
 class Card(SQLModel, table=True):
@@ -133,7 +134,7 @@ class Card(SQLModel, table=True):
     valid_from: date | None = None
     valid_until: date | None = None
     person_id: int | None = Field(default=None, foreign_key="person.id", index=True)
-    updated_at: datetime = Field(default_factory=datetime.now)
+    updated_at: NaiveDatetime = Field(default_factory=datetime.now)
 
 
 class Vehicle(SQLModel, table=True):
@@ -158,7 +159,7 @@ class AccessEvent(SQLModel, table=True):
     __tablename__ = "access_event"
 
     id: int | None = Field(default=None, primary_key=True)
-    at: datetime = Field(index=True)
+    at: NaiveDatetime = Field(index=True)
     gate_id: str = Field(foreign_key="gate.id")
     lane: Lane = Field(sa_type=String)
     uid: str | None = None
@@ -183,9 +184,9 @@ class Visit(SQLModel, table=True):
     pass_no: str | None = None
     gate_id: str = Field(foreign_key="gate.id")
     guard_id: int | None = Field(default=None, foreign_key="guard.id")
-    entered_at: datetime
-    expected_leave_at: datetime | None = None
-    left_at: datetime | None = None
+    entered_at: NaiveDatetime
+    expected_leave_at: NaiveDatetime | None = None
+    left_at: NaiveDatetime | None = None
     note: str | None = None
 
 
@@ -221,8 +222,8 @@ class ParkingPermit(SQLModel, table=True):
     permit_no: str
     plate: str
     visit_id: int | None = Field(default=None, foreign_key="visit.id")
-    issued_at: datetime
-    returned_at: datetime | None = None
+    issued_at: NaiveDatetime
+    returned_at: NaiveDatetime | None = None
     fee_cents: int | None = None
 
 
@@ -236,7 +237,7 @@ class ReleaseSlip(SQLModel, table=True):
     items: str
     gate_id: str = Field(foreign_key="gate.id")
     guard_id: int | None = Field(default=None, foreign_key="guard.id")
-    verified_at: datetime
+    verified_at: NaiveDatetime
     shift_id: int | None = Field(default=None, foreign_key="shift.id")
     keep_until: date
 
@@ -245,7 +246,7 @@ class TemperatureReading(SQLModel, table=True):
     __tablename__ = "temperature_reading"
 
     id: int | None = Field(default=None, primary_key=True)
-    at: datetime
+    at: NaiveDatetime
     celsius: float
     fever: bool
     person_id: int | None = Field(default=None, foreign_key="person.id")
@@ -258,10 +259,10 @@ class Shift(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     gate_id: str = Field(foreign_key="gate.id")
     guard_id: int = Field(foreign_key="guard.id")
-    started_at: datetime
-    ended_at: datetime | None = None
+    started_at: NaiveDatetime
+    ended_at: NaiveDatetime | None = None
     handed_to_guard_id: int | None = Field(default=None, foreign_key="guard.id")
-    accepted_at: datetime | None = None
+    accepted_at: NaiveDatetime | None = None
     notes: str | None = None
 
 
@@ -272,7 +273,7 @@ class LogEntry(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     kind: LogKind = Field(sa_type=String)
-    at: datetime
+    at: NaiveDatetime
     gate_id: str = Field(foreign_key="gate.id")
     guard_id: int | None = Field(default=None, foreign_key="guard.id")
     place: str | None = None
@@ -280,7 +281,7 @@ class LogEntry(SQLModel, table=True):
     handled_by: str | None = None
     usb_label: str | None = None
     deadline: date | None = None
-    closed_at: datetime | None = None
+    closed_at: NaiveDatetime | None = None
 
 
 class Lockdown(SQLModel, table=True):
@@ -289,14 +290,14 @@ class Lockdown(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     level: LockdownLevel = Field(sa_type=String)
     scope: str
-    started_at: datetime
+    started_at: NaiveDatetime
     ordered_by: str
     note: str | None = None
 
 
 class Audit(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
-    at: datetime
+    at: NaiveDatetime
     actor: str
     action: str
     subject: str
@@ -311,4 +312,4 @@ class AlarmAck(SQLModel, table=True):
     event_id: int = Field(primary_key=True, foreign_key="access_event.id")
     guard_id: int | None = Field(default=None, foreign_key="guard.id")
     guard_name: str
-    at: datetime
+    at: NaiveDatetime

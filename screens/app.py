@@ -27,8 +27,9 @@ from guardpost.access import NotSaved, Swipe
 from guardpost.config import Settings
 from guardpost.i18n import t
 from guardpost.pipeline import SwipePipeline
-from guardpost.readers.base import CardRead, Reader, ReaderStatus
+from guardpost.readers.base import CardRead, LaneName, Reader, ReaderStatus
 from guardpost.readers.wedge import WedgeDetector
+from guardpost.uid import WedgeFormat
 from screens.confirm import ConfirmScreen
 from screens.feed import FeedView, header_text
 from screens.header import BoothHeader
@@ -103,7 +104,7 @@ class GuardpostApp(App[None]):
         header = self.query_one(BoothHeader)
         header.compound = str(self.settings["compound.name"])
         header.gate = self.settings.gate
-        header.reader = "no_reader"
+        header.reader = "no_reader" if self.reader is not None else "wedge"
         self.query_one("#search", Input).display = False
         self.query_one("#alarm-banner").display = False
         self.query_one("#not-saved").display = False
@@ -137,6 +138,7 @@ class GuardpostApp(App[None]):
             self._on_swipe,
             self._on_not_saved,
             debounce_ms=int(self.settings["reader.debounce_ms"]),
+            wedge_format=WedgeFormat.parse(str(self.settings["reader.wedge_format"])),
             on_error=self._on_error,
         )
         pipeline.start()
@@ -330,7 +332,8 @@ class GuardpostApp(App[None]):
                 if verdict.read is not None:
                     self._held_keys.clear()
                     if self.pipeline is not None:
-                        self.pipeline.submit(CardRead(reader="wedge", lane="in", typed=verdict.read))
+                        lane: LaneName = "out" if self.settings["reader.wedge_lane"] == "out" else "in"
+                        self.pipeline.submit(CardRead(reader="wedge", lane=lane, typed=verdict.read))
                 return
             await self._release_held()
         await super().on_event(event)
@@ -356,16 +359,29 @@ class GuardpostApp(App[None]):
 
 
 def reader_for(settings: Settings) -> Reader | None:
+    """The reader thread for ``reader.kind``; None for wedge only (the keyboard is always listened to).
+
+    ``auto`` is PC/SC when pyscard is installed, else keyboard wedge only.
+    """
     kind = str(settings["reader.kind"])
     if kind == "sim":
         from guardpost.readers.sim import SimReader
 
         return SimReader(settings.db_path, settings.gate, float(settings["reader.sim_rate_per_min"]))
-    if kind in ("pcsc", "auto"):
+    if kind == "auto":
+        import importlib.util
+
+        kind = "pcsc" if importlib.util.find_spec("smartcard") is not None else "wedge"
+    if kind == "pcsc":
         from guardpost.readers.pcsc import PcscReader
 
-        return PcscReader(retap_gap_ms=int(settings["reader.debounce_ms"]))
-    return None  # wedge: the keyboard is always listened to
+        lanes: dict[str, LaneName] = {}
+        if "reader.pcsc_in" in settings.values:
+            lanes[str(settings.values["reader.pcsc_in"])] = "in"
+        if "reader.pcsc_out" in settings.values:
+            lanes[str(settings.values["reader.pcsc_out"])] = "out"
+        return PcscReader(lanes or None, retap_gap_ms=int(settings["reader.debounce_ms"]))
+    return None
 
 
 def run_app(settings: Settings) -> None:

@@ -112,6 +112,13 @@ class FeedView(ScrollView, can_focus=True):
         self._resize()
         self.refresh()
 
+    def action_scroll_home(self) -> None:
+        """Home: back to the newest swipe (re-read from the database if the view has moved on)."""
+        if self.held_back:
+            self.app.action_newest()  # type: ignore[attr-defined]
+        else:
+            self.scroll_to(y=0, animate=False)
+
     def oldest_id(self) -> int | None:
         ids = [s.event_id for s, _ in self.rows if s.event_id]
         return min(ids) if ids else None
