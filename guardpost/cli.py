@@ -114,10 +114,10 @@ def build(settings: Settings) -> typer.Typer:
             _open_tui(s, create=False)
 
     @app.command(help=t("cli.init_help"))
-    def init(ctx: typer.Context, db: Db = None) -> None:
+    def init(ctx: typer.Context, db: Db = None, lang: Lang = None) -> None:
         from guardpost.storage import connect, schema_version
 
-        s = _settings(ctx, db)
+        s = _settings(ctx, db, lang=lang)
         conn = connect(s.db_path, create=True)
         typer.echo(t("cli.init_done", path=s.db_path, version=schema_version(conn)))
         conn.close()
@@ -128,13 +128,14 @@ def build(settings: Settings) -> typer.Typer:
         kind: Annotated[str, typer.Argument(help="units | residents | cards | vehicles")],
         file: Annotated[Path, typer.Argument(help=t("cli.arg_csv"))],
         db: Db = None,
+        lang: Lang = None,
     ) -> None:
         from guardpost.importer import KINDS, import_csv
         from guardpost.storage import connect
 
         if kind not in KINDS:
             raise GuardpostError("cli.bad_import_kind", None, kind=kind, kinds=" | ".join(KINDS))
-        s = _settings(ctx, db)
+        s = _settings(ctx, db, lang=lang)
         conn = connect(s.db_path)
         try:
             counts = import_csv(conn, kind, file)
@@ -151,6 +152,7 @@ def build(settings: Settings) -> typer.Typer:
         lane: Annotated[str, typer.Option("--lane", help="in | out")] = "in",
         fmt: Annotated[str, typer.Option("--format", help=t("cli.opt_format"))] = "hex",
         as_json: Json = False,
+        lang: Lang = None,
     ) -> None:
         from guardpost.access import Gatekeeper
         from guardpost.storage import connect
@@ -158,7 +160,7 @@ def build(settings: Settings) -> typer.Typer:
 
         if lane not in ("in", "out"):
             raise GuardpostError("cli.bad_lane", None, lane=lane)
-        s = _settings(ctx, db, gate)
+        s = _settings(ctx, db, gate, lang)
         try:
             key = normalise(uid, WedgeFormat.parse(fmt))
         except UidError as exc:
@@ -182,13 +184,14 @@ def build(settings: Settings) -> typer.Typer:
             str | None, typer.Option("--status", help="active | lost | expired | blacklisted")
         ] = None,
         as_json: Json = False,
+        lang: Lang = None,
     ) -> None:
         from guardpost.cards import list_cards
         from guardpost.models import CardStatus
         from guardpost.orm import session
 
         wanted = _card_status(status) if status else None
-        s = _settings(ctx, db)
+        s = _settings(ctx, db, lang=lang)
         with session(s.db_path) as ses:
             found = list_cards(ses, wanted)
             rows = [
@@ -221,6 +224,7 @@ def build(settings: Settings) -> typer.Typer:
         uid: Annotated[str, typer.Argument(help=t("cli.arg_uid"))],
         status: Annotated[str, typer.Argument(help="active | lost | expired | blacklisted")],
         db: Db = None,
+        lang: Lang = None,
     ) -> None:
         from guardpost.cards import set_status
         from guardpost.orm import session
@@ -231,16 +235,16 @@ def build(settings: Settings) -> typer.Typer:
             canonical = canonical_hex(uid)
         except UidError as exc:
             raise GuardpostError("cli.bad_uid", None, detail=exc.message()) from None
-        s = _settings(ctx, db)
+        s = _settings(ctx, db, lang=lang)
         with session(s.db_path) as ses:
             old, new = set_status(ses, canonical, wanted, actor=f"cli:{os.environ.get('USER', '?')}")
         typer.echo(t("cards.status_changed", uid=canonical, old=t("status." + old), new=t("status." + new)))
 
     @app.command(help=t("cli.check_help"))
-    def check(ctx: typer.Context, db: Db = None) -> None:
+    def check(ctx: typer.Context, db: Db = None, lang: Lang = None) -> None:
         from guardpost.storage import connect, counts, integrity, schema_version
 
-        s = _settings(ctx, db)
+        s = _settings(ctx, db, lang=lang)
         conn = connect(s.db_path, upgrade=False)
         try:
             problems = integrity(conn)

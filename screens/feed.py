@@ -36,7 +36,8 @@ COLUMNS = (
 
 
 def _fit(text: str, width: int) -> str:
-    return set_cell_size(text, width) if width else text
+    """Pad or cut to ``width`` terminal cells (CJK characters take two), keeping one space between columns."""
+    return set_cell_size(text, width - 1) + " " if width else text
 
 
 def header_text() -> str:

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+from rich.cells import cell_len, set_cell_size
 from rich.text import Text
 from textual.reactive import reactive
 from textual.widget import Widget
@@ -33,7 +34,7 @@ class BoothHeader(Widget):
         self.set_interval(1.0, self._tick)
 
     def _tick(self) -> None:
-        self.clock = self.now().strftime("%Y-%m-%d %H:%M:%S")
+        self.clock = self.now().strftime("%m-%d %H:%M:%S")
 
     def watch_lockdown(self, level: str) -> None:
         self.set_class(level != "normal", "-lockdown")
@@ -55,6 +56,9 @@ class BoothHeader(Widget):
             f"{t('header.guard')}: {self.guard or t('header.no_guard')}",
             f"{t('header.lockdown')}: {t('lockdown.' + self.lockdown)}",
             f"{t('header.reader')}: {reader}",
-            self.clock,
         ]
-        return Text(" │ ".join(parts), no_wrap=True, overflow="ellipsis")
+        # the clock keeps its place at the right edge; the rest is cut short if the terminal is narrow
+        clock = f" {self.clock} "
+        room = max(0, self.size.width - cell_len(clock))
+        left = set_cell_size(" │ ".join(parts), room)
+        return Text(left + clock, no_wrap=True)
