@@ -319,3 +319,25 @@ def main(argv: list[str] | None = None) -> None:
             _fail(exc)
         except typer.Exit as done:
             sys.exit(done.exit_code)
+    except Exception as exc:  # a bug: leave a note with the details, show the guard one line
+        note = _crash_note(exc)
+        typer.echo(t("cli.crashed", error=f"{type(exc).__name__}: {exc}", path=note), err=True)
+        sys.exit(70)
+
+
+def _crash_note(exc: BaseException) -> Path:
+    import traceback
+    from datetime import datetime
+
+    from guardpost.config import user_data_dir
+
+    folder = user_data_dir()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        folder = Path(tempfile.gettempdir())
+    path = folder / "crash.log"
+    with path.open("a", encoding="utf-8") as fh:
+        fh.write(f"--- {datetime.now().isoformat()} guardpost {' '.join(sys.argv[1:])}\n")
+        fh.write("".join(traceback.format_exception(exc)))
+    return path

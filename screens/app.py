@@ -21,10 +21,12 @@ from textual import work
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingsMap
 from textual.widgets import Footer, Input, Static
+from textual.worker import Worker, WorkerState
 
 from guardpost import events
 from guardpost.access import NotSaved, Swipe
 from guardpost.config import Settings
+from guardpost.errors import GuardpostError
 from guardpost.i18n import t
 from guardpost.pipeline import SwipePipeline
 from guardpost.readers.base import CardRead, LaneName, Reader, ReaderStatus
@@ -227,6 +229,16 @@ class GuardpostApp(App[None]):
         )
         banner.display = True
 
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A failed worker (the database went away, a reader crashed) is told, never silent."""
+        if event.state == WorkerState.ERROR and event.worker.error is not None:
+            error = event.worker.error
+            text = (
+                error.message() if isinstance(error, GuardpostError) else f"{type(error).__name__}: {error}"
+            )
+            self.log.error(text)
+            self.notify(text, severity="error", timeout=30)
+
     def on_reader_changed(self, message: ReaderChanged) -> None:
         header = self.query_one(BoothHeader)
         header.reader = message.status.state
@@ -385,8 +397,13 @@ def reader_for(settings: Settings) -> Reader | None:
 
 
 def run_app(settings: Settings) -> None:
+    from guardpost.access import Gatekeeper
     from guardpost.storage import connect
 
-    connect(settings.db_path).close()  # refuse a bad file before the screen opens
+    conn = connect(settings.db_path)  # refuse a bad file or an unknown gate before the screen opens
+    try:
+        Gatekeeper(conn, settings.gate)
+    finally:
+        conn.close()
     trace = os.environ.get("GUARDPOST_TRACE")
     GuardpostApp(settings, reader_for(settings), trace_path=Path(trace) if trace else None).run()
