@@ -302,6 +302,26 @@ def _open_tui(settings: Settings, create: bool) -> None:
     run_app(settings)
 
 
+EXIT_USAGE = 64  # a mistyped command must never look like an alarm (2) to a calling script
+
+
+def _run_typer(app: typer.Typer, argv: list[str]) -> int:
+    """Run the commands; usage errors exit 64, not click's 2 (which means "alarm" for swipe)."""
+    from typer._click.exceptions import NoArgsIsHelpError, UsageError
+
+    try:
+        result = app(args=argv, prog_name="guardpost", standalone_mode=False)
+    except NoArgsIsHelpError as exc:
+        exc.show()
+        return 0
+    except UsageError as exc:
+        exc.show()
+        return EXIT_USAGE
+    except typer.Abort:
+        return 130
+    return result if isinstance(result, int) else 0
+
+
 def main(argv: list[str] | None = None) -> None:
     argv = list(sys.argv[1:] if argv is None else argv)
     lang = _peek_option(argv, "--lang")
@@ -313,7 +333,8 @@ def main(argv: list[str] | None = None) -> None:
             settings.override("booth.language", lang, "--lang")
             i18n.set_language(settings.language)
         app = build(settings)
-        app(args=argv, prog_name="guardpost", standalone_mode=True)
+        status = _run_typer(app, argv)
+        sys.exit(status)
     except GuardpostError as exc:
         try:
             _fail(exc)

@@ -81,7 +81,16 @@ def connect(path: Path, *, create: bool = False, upgrade: bool = True) -> sqlite
                 raise StorageError("storage.needs_upgrade", None, path=path, version=version, latest=LATEST)
             if version > 0:
                 _backup(conn, path, version)
-            migrate(conn, version)
+            try:
+                migrate(conn, version)
+            except sqlite3.Error as exc:
+                raise StorageError(
+                    "storage.migration_failed",
+                    "storage.migration_failed_hint",
+                    path=path,
+                    version=schema_version(conn),
+                    error=str(exc),
+                ) from None
     except sqlite3.DatabaseError as exc:
         conn.close()
         raise StorageError("storage.corrupt", "storage.corrupt_hint", path=path, error=str(exc)) from None

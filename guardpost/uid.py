@@ -288,7 +288,7 @@ def normalise(typed: str, fmt: WedgeFormat) -> UidKey:
         digits = _SEPARATORS_RE.sub("", text)
         if not _HEX_RE.fullmatch(digits):
             raise fail("uid.not_hex")
-        if fmt.form == "hex" and len(digits) in (14, 20):
+        if fmt.form == "hex" and not fmt.cascade and len(digits) in (14, 20):
             return UidKey(exact=digits.upper())
         if len(digits) != 8:
             raise fail("uid.hex_length_any" if fmt.form == "hex" else "uid.hex_length", count=len(digits))

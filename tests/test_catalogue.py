@@ -1,0 +1,153 @@
+"""The catalogue: both languages everywhere, the same placeholders, and every key the code uses exists."""
+
+from __future__ import annotations
+
+import ast
+import re
+import string
+import typing
+from pathlib import Path
+
+import pytest
+
+from guardpost import models, uid
+from guardpost.config import SCHEMA
+from guardpost.events import FILTERS
+from guardpost.i18n import LANGUAGES, catalogue
+from guardpost.policy import REASONS
+from guardpost.readers.base import ReaderState
+
+ROOT = Path(__file__).resolve().parent.parent
+SOURCES = sorted([*(ROOT / "guardpost").rglob("*.py"), *(ROOT / "screens").rglob("*.py")])
+KEY_RE = re.compile(r"[a-z][a-z0-9_]*(\.[a-z0-9_]+)+")
+# Calls whose string arguments are catalogue keys (the message and, for errors, the hint).
+KEY_TAKERS = {
+    "t",
+    "GuardpostError",
+    "ConfigError",
+    "StorageError",
+    "NotSaved",
+    "RowProblem",
+    "Bad",
+    "Invalid",
+    "UidError",
+    "fail",
+    "ValueError",  # config validators raise ValueError(<catalogue key>)
+}
+CONFIG_KEYS = {k.name for k in SCHEMA}
+FILE_SUFFIXES = (".tcss", ".py", ".toml", ".sql", ".db", ".csv")
+ENTRIES = catalogue()
+
+
+def _placeholders(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
+
+
+def _call_name(node: ast.Call) -> str | None:
+    if isinstance(node.func, ast.Name):
+        return node.func.id
+    if isinstance(node.func, ast.Attribute):
+        return node.func.attr
+    return None
+
+
+def _keys_used(path: Path) -> set[tuple[str, int]]:
+    found: set[tuple[str, int]] = set()
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    in_screens = path.parent.name == "screens"
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and _call_name(node) in KEY_TAKERS:
+            for arg in node.args:
+                if (
+                    isinstance(arg, ast.Constant)
+                    and isinstance(arg.value, str)
+                    and KEY_RE.fullmatch(arg.value)
+                ):
+                    found.add((arg.value, node.lineno))
+        # screens keep key tables (bindings, column headers) as plain literals
+        elif in_screens and isinstance(node, ast.Constant) and isinstance(node.value, str):
+            value = node.value
+            if KEY_RE.fullmatch(value) and value not in CONFIG_KEYS and not value.endswith(FILE_SUFFIXES):
+                found.add((value, node.lineno))
+    return found
+
+
+def test_the_catalogue_loads_and_is_not_tiny() -> None:
+    assert len(ENTRIES) > 100
+
+
+@pytest.mark.parametrize("key", sorted(ENTRIES))
+def test_every_entry_has_both_languages_with_the_same_placeholders(key: str) -> None:
+    entry = ENTRIES[key]
+    assert set(entry) == set(LANGUAGES)
+    for lang in LANGUAGES:
+        assert entry[lang].strip(), f"{key} [{lang}] is empty"
+    assert _placeholders(entry["zh-CN"]) == _placeholders(entry["en"]), key
+
+
+@pytest.mark.parametrize("key", sorted(ENTRIES))
+def test_every_entry_formats(key: str) -> None:
+    entry = ENTRIES[key]
+    params: dict[str, object] = {}
+    for lang in LANGUAGES:
+        for _, name, spec, _ in string.Formatter().parse(entry[lang]):
+            if name is not None:
+                numeric = bool(spec) and spec[-1] in "bcdeEfFgGnoxX%"
+                params[name.split(".")[0].split("[")[0]] = 7 if numeric else "x"
+    for lang in LANGUAGES:
+        assert entry[lang].format(**params)
+
+
+def test_the_scan_finds_keys() -> None:
+    """Guard the scanner itself: it must see keys we know are used."""
+    used = {key for path in SOURCES for key, _ in _keys_used(path)}
+    for known in ("storage.too_new", "import.required", "config.bad_range", "uid.not_hex", "keys.quit"):
+        assert known in used
+    assert len(used) > 80
+
+
+@pytest.mark.parametrize("path", SOURCES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_every_literal_key_in_the_code_exists(path: Path) -> None:
+    missing = sorted(f"{path.name}:{line}: {key}" for key, line in _keys_used(path) if key not in ENTRIES)
+    assert not missing, "\n".join(missing)
+
+
+# --- keys built at run time from an enumeration ---------------------------------------------
+
+DYNAMIC: dict[str, list[str]] = {
+    "reason": list(REASONS),
+    "hint": list(REASONS),
+    "status": [s.value for s in models.CardStatus],
+    "kind": [k.value for k in models.CardKind],
+    "lane": [lane.value for lane in models.Lane],
+    "decision": [d.value for d in models.Decision],
+    "lockdown": [level.value for level in models.LockdownLevel],
+    "role": [r.value for r in models.PersonRole],
+    "filter": list(FILTERS),
+    "reader": list(typing.get_args(ReaderState)),
+    "uid.form": list(uid.FORMS),
+}
+
+
+@pytest.mark.parametrize(("prefix", "value"), [(p, v) for p, values in DYNAMIC.items() for v in values])
+def test_dynamic_keys_exist(prefix: str, value: str) -> None:
+    assert f"{prefix}.{value}" in ENTRIES
+
+
+def test_dynamic_prefixes_are_the_ones_the_code_builds() -> None:
+    """Every ``f"prefix.{...}"`` or ``"prefix." + ...`` in the code has its enumeration checked above."""
+    built: set[str] = set()
+    prefix = r"([a-z_]+(?:\.[a-z_]+)*)"
+    pattern = re.compile(rf"""f["']{prefix}\.\{{|["']{prefix}\.["']\s*\+""")
+    for path in SOURCES:
+        for match in pattern.finditer(path.read_text(encoding="utf-8")):
+            built.add(match.group(1) or match.group(2))
+    assert "reason" in built and "uid.form" in built
+    unchecked = built - set(DYNAMIC) - {"uid.opt"}  # uid.opt.*: test_every_reader_format_describes_itself
+    assert not unchecked, unchecked
+
+
+@pytest.mark.parametrize("fmt", uid.all_formats(), ids=str)
+def test_every_reader_format_describes_itself(fmt: uid.WedgeFormat) -> None:
+    texts = {lang: fmt.describe(lang) for lang in LANGUAGES}
+    assert all(texts.values()) and texts["zh-CN"] != texts["en"]

@@ -1,0 +1,282 @@
+"""The ``guardpost`` console script, run as a guard or a script would run it, against a demo database."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from guardpost.i18n import t
+from guardpost.migrations import LATEST
+
+SCRIPT = Path(sys.executable).with_name("guardpost")
+COMMAND = [str(SCRIPT)] if SCRIPT.exists() else [sys.executable, "-m", "guardpost"]
+
+
+def _env(home: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("GUARDPOST_", "LC_"))}
+    env.update(LANG="C.UTF-8", XDG_CONFIG_HOME=str(home / "config"), XDG_DATA_HOME=str(home / "data"))
+    return env
+
+
+@pytest.fixture(scope="module")
+def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("cli-demo")
+    path = folder / "demo.db"
+    done = subprocess.run(
+        [*COMMAND, "demo", "--no-tui", "--db", str(path)],
+        env=_env(folder),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    return path
+
+
+@pytest.fixture
+def db(demo_file: Path, tmp_path: Path) -> Path:
+    path = tmp_path / "booth.db"
+    shutil.copyfile(demo_file, path)
+    return path
+
+
+@pytest.fixture
+def run(tmp_path: Path):  # noqa: ANN201 - a small callable
+    def _run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [*COMMAND, *args],
+            env={**_env(tmp_path), **(env or {})},
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+
+    return _run
+
+
+def _one(db: Path, sql: str, params: tuple[object, ...] = ()) -> tuple[object, ...]:
+    conn = sqlite3.connect(db)
+    try:
+        row = conn.execute(sql, params).fetchone()
+    finally:
+        conn.close()
+    assert row is not None, sql
+    return tuple(row)
+
+
+def _events(db: Path) -> list[tuple[object, ...]]:
+    conn = sqlite3.connect(db)
+    try:
+        return conn.execute(
+            "SELECT id, uid, decision, reason, gate_id, lane, source FROM access_event"
+        ).fetchall()
+    finally:
+        conn.close()
+
+
+def _uid(db: Path, where: str) -> str:
+    return str(
+        _one(db, f"SELECT c.uid FROM card c LEFT JOIN person p ON p.id = c.person_id WHERE {where} LIMIT 1")[
+            0
+        ]
+    )
+
+
+ACTIVE_OWNER = (
+    "c.kind = 'owner' AND c.status = 'active' AND c.valid_from IS NULL AND c.valid_until IS NULL"
+    " AND p.special_care IS NULL"
+)
+
+
+# --- swipe ----------------------------------------------------------------------------------
+
+
+def test_lost_card_alarms_with_exit_2_and_is_recorded(db: Path, run) -> None:  # noqa: ANN001
+    uid = _uid(db, "c.status = 'lost' AND c.kind = 'owner'")
+    done = run("swipe", uid, "--db", str(db))
+    assert done.returncode == 2, done.stderr
+    assert t("reason.lost", "zh-CN") in done.stdout
+    [(_, got_uid, decision, reason, gate, lane, source)] = _events(db)
+    assert (got_uid, decision, reason, gate, lane, source) == (uid, "alarm", "lost", "east", "in", "cli")
+
+
+def test_active_owner_card_at_the_east_gate_passes(db: Path, run) -> None:  # noqa: ANN001
+    uid = _uid(db, ACTIVE_OWNER)
+    done = run("swipe", uid, "--db", str(db), "--gate", "east")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert [(e[1], e[2], e[3]) for e in _events(db)] == [(uid, "allow", "ok")]
+
+
+def test_unknown_card_is_refused_with_exit_1(db: Path, run) -> None:  # noqa: ANN001
+    uid = "0123ABCD"
+    assert _one(db, "SELECT count(*) FROM card WHERE uid = ?", (uid,)) == (0,)
+    done = run("swipe", uid, "--db", str(db), "--lane", "out")
+    assert done.returncode == 1
+    assert [(e[1], e[2], e[3], e[5]) for e in _events(db)] == [(uid, "deny", "unknown_card", "out")]
+
+
+def test_swipe_json(db: Path, run) -> None:  # noqa: ANN001
+    uid = _uid(db, ACTIVE_OWNER)
+    name, unit = _one(
+        db,
+        "SELECT p.name, u.code FROM card c JOIN person p ON p.id = c.person_id"
+        " JOIN unit u ON u.id = p.unit_id WHERE c.uid = ?",
+        (uid,),
+    )
+    done = run("swipe", uid.lower(), "--db", str(db), "--json")
+    assert done.returncode == 0, done.stderr
+    out = json.loads(done.stdout)
+    assert out["event_id"] == _events(db)[-1][0]
+    assert (out["decision"], out["reason"], out["uid"]) == ("allow", "ok", uid)
+    assert (out["person"], out["unit"]) == (name, unit)
+
+
+@pytest.mark.parametrize("text", ["ZZZ", "12345", "04A1B2C3D4"])
+def test_bad_uid_text_is_explained_and_writes_nothing(db: Path, run, text: str) -> None:  # noqa: ANN001
+    done = run("swipe", text, "--db", str(db), "--lang", "en")
+    assert done.returncode not in (0, 1, 2)
+    assert "Traceback" not in done.stderr
+    assert text in done.stderr
+    assert t("cli.bad_uid", "en", detail="")[:10] in done.stderr
+    assert _events(db) == []
+
+
+def test_lang_en_gives_english(db: Path, run) -> None:  # noqa: ANN001
+    uid = _uid(db, "c.status = 'lost' AND c.kind = 'owner'")
+    chinese = run("swipe", uid, "--db", str(db))
+    english = run("swipe", uid, "--db", str(db), "--lang", "en")
+    assert chinese.returncode == english.returncode == 2
+    assert t("decision.alarm", "zh-CN") in chinese.stdout and t("hint.lost", "zh-CN") in chinese.stdout
+    assert t("decision.alarm", "en") in english.stdout and t("hint.lost", "en") in english.stdout
+    assert t("hint.lost", "zh-CN") not in english.stdout
+    via_env = run("swipe", uid, "--db", str(db), env={"GUARDPOST_LANG": "en"})
+    assert t("hint.lost", "en") in via_env.stdout
+
+
+def test_db_from_the_environment(db: Path, run) -> None:  # noqa: ANN001
+    done = run("swipe", "0123ABCD", env={"GUARDPOST_DB": str(db)})
+    assert done.returncode == 1
+    assert len(_events(db)) == 1
+
+
+def test_an_unknown_gate_is_named(db: Path, run) -> None:  # noqa: ANN001
+    done = run("swipe", "0123ABCD", "--db", str(db), "--gate", "moon", "--lang", "en")
+    assert done.returncode not in (0, 1, 2)
+    assert "moon" in done.stderr and "east" in done.stderr
+    assert _events(db) == []
+
+
+def test_swipe_refuses_a_database_from_a_newer_guardpost(db: Path, run) -> None:  # noqa: ANN001
+    conn = sqlite3.connect(db)
+    conn.execute(f"PRAGMA user_version = {LATEST + 1}")
+    conn.execute("PRAGMA journal_mode = DELETE")
+    conn.close()
+    before = db.read_bytes()
+    done = run("swipe", "0123ABCD", "--db", str(db), "--lang", "en")
+    assert done.returncode not in (0, 1, 2)
+    assert str(LATEST + 1) in done.stderr
+    assert db.read_bytes() == before
+
+
+def test_swipe_on_a_missing_database_creates_nothing(tmp_path: Path, run) -> None:  # noqa: ANN001
+    path = tmp_path / "none.db"
+    done = run("swipe", "0123ABCD", "--db", str(path))
+    assert done.returncode not in (0, 1, 2)
+    assert not path.exists()
+
+
+# --- import ---------------------------------------------------------------------------------
+
+
+def _dump(db: Path) -> dict[str, list[tuple[object, ...]]]:
+    conn = sqlite3.connect(db)
+    try:
+        tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_schema WHERE type = 'table'")]
+        return {n: conn.execute(f'SELECT * FROM "{n}" ORDER BY 1').fetchall() for n in tables}
+    finally:
+        conn.close()
+
+
+def test_import_with_a_bad_row_names_it_and_changes_nothing(db: Path, tmp_path: Path, run) -> None:  # noqa: ANN001
+    csv = tmp_path / "bad.csv"
+    csv.write_text(
+        "name,role,unit,phone\n新住户,owner,1-1-101,13812345678\n另一位,owner,1-1-101,not-a-phone\n",
+        encoding="utf-8",
+    )
+    before = _dump(db)
+    done = run("import", "residents", str(csv), "--db", str(db), "--lang", "en")
+    assert done.returncode not in (0, 1, 2)
+    assert "row 3" in done.stderr and "phone" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert _dump(db) == before
+
+
+def test_import_a_good_file(db: Path, tmp_path: Path, run) -> None:  # noqa: ANN001
+    csv = tmp_path / "good.csv"
+    csv.write_bytes("姓名,身份,房号\n新住户,业主,1-1-101\n".encode("gb18030"))
+    done = run("import", "residents", str(csv), "--db", str(db), "--lang", "en")
+    assert done.returncode == 0, done.stderr
+    assert t("import.done", "en", added=1, updated=0, unchanged=0) in done.stdout
+    assert _one(db, "SELECT role FROM person WHERE name = '新住户'") == ("owner",)
+
+
+# --- cards ----------------------------------------------------------------------------------
+
+
+def test_cards_list_lost_json(db: Path, run) -> None:  # noqa: ANN001
+    done = run("cards", "list", "--status", "lost", "--json", "--db", str(db))
+    assert done.returncode == 0, done.stderr
+    rows = json.loads(done.stdout)
+    lost = {r[0] for r in sqlite3.connect(db).execute("SELECT uid FROM card WHERE status = 'lost'")}
+    assert lost and {r["uid"] for r in rows} == lost
+    assert all(r["status"] == "lost" for r in rows)
+
+
+def test_cards_set_status_audits_and_takes_effect(db: Path, run) -> None:  # noqa: ANN001
+    uid = _uid(db, ACTIVE_OWNER)
+    assert run("swipe", uid, "--db", str(db)).returncode == 0
+    done = run("cards", "set-status", uid, "blacklisted", "--db", str(db))
+    assert done.returncode == 0, done.stderr
+    assert _one(db, "SELECT status FROM card WHERE uid = ?", (uid,)) == ("blacklisted",)
+    action, subject, detail = _one(db, "SELECT action, subject, detail FROM audit ORDER BY id DESC")
+    assert (action, subject) == ("card.set_status", uid)
+    assert "active" in str(detail) and "blacklisted" in str(detail)
+    again = run("swipe", uid, "--db", str(db), "--json")
+    assert again.returncode == 2
+    assert json.loads(again.stdout)["reason"] == "blacklisted"
+
+
+def test_cards_set_status_refuses_unknown_cards_and_statuses(db: Path, run) -> None:  # noqa: ANN001
+    uid = _uid(db, ACTIVE_OWNER)
+    bad_status = run("cards", "set-status", uid, "stolen", "--db", str(db), "--lang", "en")
+    assert bad_status.returncode not in (0, 1, 2) and "stolen" in bad_status.stderr
+    unknown = run("cards", "set-status", "0123ABCD", "lost", "--db", str(db), "--lang", "en")
+    assert unknown.returncode not in (0, 1, 2) and "0123ABCD" in unknown.stderr
+    assert _one(db, "SELECT count(*) FROM audit") == (0,)
+
+
+# --- check and init -------------------------------------------------------------------------
+
+
+def test_check_prints_the_schema_version(db: Path, run) -> None:  # noqa: ANN001
+    done = run("check", "--db", str(db), "--lang", "en")
+    assert done.returncode == 0, done.stderr
+    assert t("cli.check_schema", "en", version=LATEST) in done.stdout
+    assert t("cli.check_ok", "en") in done.stdout
+
+
+def test_init_twice_is_fine(tmp_path: Path, run) -> None:  # noqa: ANN001
+    path = tmp_path / "new" / "booth.db"
+    for _ in range(2):
+        done = run("init", "--db", str(path))
+        assert done.returncode == 0, done.stderr
+    conn = sqlite3.connect(path)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == LATEST
+    conn.close()
