@@ -49,9 +49,8 @@ _SERVICE_GONE = (
     "SCARD_E_INVALID_HANDLE",
     "SCARD_E_UNKNOWN_RES_MNG",
     "SCARD_E_SYSTEM_CANCELLED",
-    "SCARD_E_NO_ACCESS",
 )
-_CARD_GONE = ("SCARD_W_REMOVED_CARD", "SCARD_E_NO_SMARTCARD", "SCARD_W_RESET_CARD")
+_CARD_GONE = ("SCARD_W_REMOVED_CARD", "SCARD_E_NO_SMARTCARD")
 
 
 def _load_scard() -> Any | None:
@@ -333,10 +332,18 @@ class _Loop:
             pci = {sc.SCARD_PROTOCOL_T0: sc.SCARD_PCI_T0, sc.SCARD_PROTOCOL_T1: sc.SCARD_PCI_T1}.get(
                 protocol, sc.SCARD_PCI_RAW
             )
-            hresult, response = sc.SCardTransmit(card, pci, GET_DATA_UID)
-            if hresult != sc.SCARD_S_SUCCESS:
-                return self.classify(hresult), self.message(hresult)
-            data = bytes(response)
+            apdu = GET_DATA_UID
+            for _ in range(3):
+                hresult, response = sc.SCardTransmit(card, pci, apdu)
+                if hresult != sc.SCARD_S_SUCCESS:
+                    return self.classify(hresult), self.message(hresult)
+                data = bytes(response)
+                if len(data) == 2 and data[0] == 0x6C:  # T=0: wrong Le, the card says which
+                    apdu = [*GET_DATA_UID[:4], data[1]]
+                elif len(data) == 2 and data[0] == 0x61:  # T=0: fetch with GET RESPONSE
+                    apdu = [0x00, 0xC0, 0x00, 0x00, data[1]]
+                else:
+                    break
             if len(data) > 2 and data[-2:] == b"\x90\x00":
                 return "read", data[:-2].hex().upper()
             sw = data[-2:].hex(" ").upper() if len(data) >= 2 else "nothing"
