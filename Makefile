@@ -8,7 +8,8 @@ PIP    := $(PY) -m pip --disable-pip-version-check -q
 PCSC_OK := $(shell [ -f /usr/include/PCSC/winscard.h ] && command -v cc >/dev/null 2>&1 && \
 	$(PYTHON) -c "import sysconfig,os,sys; sys.exit(0 if os.path.exists(os.path.join(sysconfig.get_paths()['include'],'Python.h')) else 1)" 2>/dev/null && echo yes)
 EXTRAS_RUN := $(if $(PCSC_OK),[pcsc],)
-EXTRAS_DEV := $(if $(PCSC_OK),[dev,pcsc],[dev])
+comma := ,
+EXTRAS_DEV := $(if $(PCSC_OK),[dev$(comma)pcsc],[dev])
 
 .PHONY: demo test lint bench clean venv
 
