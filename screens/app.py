@@ -84,6 +84,7 @@ class GuardpostApp(App[None]):
         self.generation = 0
         self.alarms: list[Swipe] = []
         self.pipeline: SwipePipeline | None = None
+        self.booth_open = False  # the database is open, the feed filled and the writer running
         self._stop_readers = threading.Event()
         self.wedge = WedgeDetector()
         self._held_keys: list[Any] = []
@@ -162,6 +163,7 @@ class GuardpostApp(App[None]):
         self.query_one(FeedView).replace(first)
         self.alarms = alarms
         self._show_banner()
+        self.booth_open = True
 
     def _run_reader(self, reader: Reader) -> None:
         def on_read(read: CardRead) -> None:

@@ -125,7 +125,8 @@ class FeedView(ScrollView, can_focus=True):
         return min(ids) if ids else None
 
     def _resize(self) -> None:
-        self.virtual_size = Size(self.size.width, len(self.rows))
+        # one more line under the rows while older events remain: reaching it loads the next page
+        self.virtual_size = Size(self.size.width, len(self.rows) + (0 if self.exhausted else 1))
 
     # --- painting --------------------------------------------------------------------------
     def on_resize(self) -> None:
@@ -139,9 +140,13 @@ class FeedView(ScrollView, can_focus=True):
             self._strips.clear()
             self._width = width
         if index >= len(self.rows):
-            if index == len(self.rows) and not self.exhausted and not self.loading and self.rows:
-                self.loading = True
-                self.call_later(self.load_older, self.oldest_id())
+            if index == len(self.rows) and not self.exhausted and self.rows:
+                if not self.loading:
+                    self.loading = True
+                    self.call_later(self.load_older, self.oldest_id())
+                return Strip([Segment(t("feed.loading_older"), self.rich_style)]).crop_extend(
+                    0, width, self.rich_style
+                )
             return Strip.blank(width, self.rich_style)
         row = self.rows[index]
         strip = self._strips.get(id(row))

@@ -58,7 +58,7 @@ ACTIVE_OWNER = "kind = 'owner' AND status = 'active' AND valid_until IS NULL"
 async def test_boots_and_shows_the_header(demo_db: Path) -> None:
     app = booth(demo_db, "en")
     async with app.run_test(size=(120, 30)) as pilot:
-        await wait_until(pilot, lambda: app.pipeline is not None)
+        await wait_until(pilot, lambda: app.booth_open)
         header = str(app.query_one("#booth-header").render())
         assert "翠湖花园" in header and "East gate" in header and "normal" in header
 
@@ -67,7 +67,7 @@ async def test_swipes_are_stored_before_they_are_shown(demo_db: Path) -> None:
     app = booth(demo_db)
     uids = [card_uid(demo_db, ACTIVE_OWNER), card_uid(demo_db, "status = 'lost'"), "DEADBEEF"]
     async with app.run_test(size=(120, 30)) as pilot:
-        await wait_until(pilot, lambda: app.pipeline is not None)
+        await wait_until(pilot, lambda: app.booth_open)
         for uid in uids:
             app.pipeline.submit(CardRead(reader="test", lane="in", uid=uid))
         feed = app.query_one(FeedView)
@@ -86,7 +86,7 @@ async def test_swipes_are_stored_before_they_are_shown(demo_db: Path) -> None:
 async def test_filter_shows_only_refused(demo_db: Path) -> None:
     app = booth(demo_db)
     async with app.run_test(size=(120, 30)) as pilot:
-        await wait_until(pilot, lambda: app.pipeline is not None)
+        await wait_until(pilot, lambda: app.booth_open)
         app.pipeline.submit(CardRead(reader="test", lane="in", uid=card_uid(demo_db, ACTIVE_OWNER)))
         app.pipeline.submit(CardRead(reader="test", lane="in", uid="0BADCAFE"))
         feed = app.query_one(FeedView)
@@ -106,7 +106,7 @@ async def test_search_by_unit(demo_db: Path) -> None:
     ).fetchone()
     conn.close()
     async with app.run_test(size=(120, 30)) as pilot:
-        await wait_until(pilot, lambda: app.pipeline is not None)
+        await wait_until(pilot, lambda: app.booth_open)
         app.pipeline.submit(CardRead(reader="test", lane="in", uid=uid))
         app.pipeline.submit(CardRead(reader="test", lane="in", uid="0BADCAFE"))
         feed = app.query_one(FeedView)
@@ -127,7 +127,7 @@ async def test_forgot_card_is_logged_as_manual_admission(demo_db: Path) -> None:
     )[0]
     app = booth(demo_db)
     async with app.run_test(size=(120, 30)) as pilot:
-        await wait_until(pilot, lambda: app.pipeline is not None)
+        await wait_until(pilot, lambda: app.booth_open)
         await pilot.press("f2")
         for text in (unit, last4):
             for ch in text:
@@ -144,7 +144,7 @@ async def test_forgot_card_is_logged_as_manual_admission(demo_db: Path) -> None:
 async def test_forgot_card_refuses_bad_last_four(demo_db: Path) -> None:
     app = booth(demo_db, "en")
     async with app.run_test(size=(120, 30)) as pilot:
-        await wait_until(pilot, lambda: app.pipeline is not None)
+        await wait_until(pilot, lambda: app.booth_open)
         await pilot.press("f2")
         for text in ("3-2-1201", "12a4"):
             for ch in text:
@@ -163,7 +163,7 @@ async def test_wedge_burst_is_a_card_read_not_text(demo_db: Path) -> None:
     uid = card_uid(demo_db, ACTIVE_OWNER)
     app = booth(demo_db)
     async with app.run_test(size=(120, 30)) as pilot:
-        await wait_until(pilot, lambda: app.pipeline is not None)
+        await wait_until(pilot, lambda: app.booth_open)
         await pilot.press("f4")
         reader_types(app, uid.lower())
         await wait_until(pilot, lambda: db_rows(demo_db, "SELECT count(*) FROM access_event")[0][0] == 1)
@@ -174,7 +174,7 @@ async def test_wedge_burst_is_a_card_read_not_text(demo_db: Path) -> None:
 async def test_quit_asks_first(demo_db: Path) -> None:
     app = booth(demo_db)
     async with app.run_test(size=(120, 30)) as pilot:
-        await wait_until(pilot, lambda: app.pipeline is not None)
+        await wait_until(pilot, lambda: app.booth_open)
         await pilot.press("f10")
         await pilot.press("n")
         assert app.is_running
@@ -182,3 +182,30 @@ async def test_quit_asks_first(demo_db: Path) -> None:
         await pilot.press("y")
         await pilot.pause(0.1)
     assert not app.is_running
+
+
+async def test_scrollback_reads_older_pages_from_the_database(demo_db: Path) -> None:
+    from datetime import timedelta
+
+    from guardpost.access import ExactUid, Gatekeeper
+    from guardpost.storage import connect
+
+    conn = connect(demo_db)
+    keeper = Gatekeeper(conn, "east", debounce_ms=0)
+    uid = card_uid(demo_db, ACTIVE_OWNER)
+    with conn:
+        for i in range(450):
+            keeper.swipe(ExactUid(uid), "in", uid=uid, now=FIXED_NOW - timedelta(seconds=450 - i))
+    conn.close()
+    app = booth(demo_db)
+    async with app.run_test(size=(120, 30)) as pilot:
+        feed = app.query_one(FeedView)
+        await wait_until(pilot, lambda: len(feed.rows) == 200)  # the first page only
+        for expected in (400, 450):
+            await pilot.press("end")
+            await wait_until(pilot, lambda n=expected: len(feed.rows) == n)
+        assert feed.exhausted
+        ids = [s.event_id for s, _ in feed.rows]
+        assert ids == sorted(ids, reverse=True) and ids[-1] == 1  # newest first, down to the first event
+        await pilot.press("home")
+        assert feed.scroll_y == 0

@@ -48,7 +48,7 @@ def booth(db: Path, lang: str) -> GuardpostApp:
 async def ready(pilot) -> None:
     app = pilot.app
     end = time.monotonic() + 5
-    while app.pipeline is None or not app.query_one("#feed").rows:
+    while not app.booth_open:
         assert time.monotonic() < end, "booth did not open"
         await pilot.pause(0.02)
     await pilot.pause(0.1)
