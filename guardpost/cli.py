@@ -167,7 +167,9 @@ def build(settings: Settings) -> typer.Typer:
             raise GuardpostError("cli.bad_uid", None, detail=exc.message()) from None
         conn = connect(s.db_path)
         try:
-            result = Gatekeeper(conn, s.gate).swipe(key, lane, uid=key.exact, source="cli")
+            result = Gatekeeper(conn, s.gate).swipe(
+                key, lane, uid=key.exact or uid.strip()[:20], source="cli"
+            )
         finally:
             conn.close()
         if as_json:

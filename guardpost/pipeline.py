@@ -174,7 +174,9 @@ class SwipePipeline:
         ident = key.exact or typed
         if not retry and keeper.is_repeat(ident, read.lane, read.read_ns):
             return None
-        return keeper.swipe(key, read.lane, uid=key.exact, source=read.reader, now=job.at)
+        return keeper.swipe(
+            key, read.lane, uid=key.exact or typed.strip()[:20], source=read.reader, now=job.at
+        )
 
     def _retry_unsaved(self, keeper: Gatekeeper) -> None:
         while self._unsaved:
