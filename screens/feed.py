@@ -24,7 +24,7 @@ PAGE = 200
 
 # (catalogue key of the column title, width in terminal cells)
 COLUMNS = (
-    ("feed.col_event", 8),
+    ("feed.col_event", 9),
     ("feed.col_time", 9),
     ("feed.col_lane", 5),
     ("feed.col_decision", 7),
@@ -49,7 +49,7 @@ def row_cells(s: Swipe, unsaved: bool = False) -> list[str]:
     if unsaved:
         reason = t("feed.not_saved") + " " + reason
     return [
-        f"#{s.event_id:06d}" if s.event_id else "#------",
+        f"#{s.event_id:07d}" if s.event_id else "#-------",
         s.at.strftime("%H:%M:%S"),
         t(f"lane.{s.lane}"),
         t(f"decision.{s.decision}"),
