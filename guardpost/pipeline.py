@@ -8,6 +8,7 @@ reported through ``on_not_saved``, and retried until it is stored: nothing is si
 
 from __future__ import annotations
 
+import contextlib
 import queue
 import sqlite3
 import threading
@@ -22,6 +23,7 @@ from guardpost.storage import connect
 from guardpost.uid import UidError, WedgeFormat, normalise
 
 RETRY_SECONDS = 1.0
+CHECKPOINT_SECONDS = 2.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +73,7 @@ class SwipePipeline:
         self._thread: threading.Thread | None = None
         self._ready = threading.Event()
         self._startup_error: BaseException | None = None
+        self._stopping = threading.Event()
 
     # --- called from any thread -------------------------------------------------------------
     def submit(self, read: CardRead) -> None:
@@ -107,6 +110,12 @@ class SwipePipeline:
             self._startup_error = exc
             self._ready.set()
             return
+        # A WAL checkpoint copies pages into the main file and fsyncs it: hundreds of ms on a slow
+        # disk. Done by the committing thread (SQLite's default) it would stall a swipe now and
+        # then, so the writer never checkpoints and a helper thread does it beside the writer.
+        conn.execute("PRAGMA wal_autocheckpoint = 0")
+        checkpointer = threading.Thread(target=self._checkpoint_loop, name="wal-checkpoint", daemon=True)
+        checkpointer.start()
         self._ready.set()
         try:
             while True:
@@ -119,6 +128,23 @@ class SwipePipeline:
                 self._retry_unsaved(keeper)
                 if job is not None:
                     self._do(keeper, job)
+        finally:
+            self._stopping.set()
+            checkpointer.join(5)
+            with contextlib.suppress(sqlite3.Error):
+                conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            conn.close()
+
+    def _checkpoint_loop(self) -> None:
+        """Checkpoint the WAL every few seconds from a connection of its own (never blocks the writer)."""
+        try:
+            conn = connect(self.db_path)
+        except Exception:
+            return
+        try:
+            while not self._stopping.wait(CHECKPOINT_SECONDS):
+                with contextlib.suppress(sqlite3.Error):  # busy or locked: try again next time
+                    conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
         finally:
             conn.close()
 

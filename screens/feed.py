@@ -21,6 +21,7 @@ from guardpost.i18n import t
 
 WINDOW = 2000  # rows held in memory; the rest stays in the database
 PAGE = 200
+STEP = 100  # the scrollable height grows in steps of this many rows
 
 # (catalogue key of the column title, width in terminal cells)
 COLUMNS = (
@@ -125,8 +126,16 @@ class FeedView(ScrollView, can_focus=True):
         return min(ids) if ids else None
 
     def _resize(self) -> None:
-        # one more line under the rows while older events remain: reaching it loads the next page
-        self.virtual_size = Size(self.size.width, len(self.rows) + (0 if self.exhausted else 1))
+        """Keep the scrollable height a step ahead of the rows.
+
+        Changing ``virtual_size`` re-lays out the whole screen (milliseconds), so it grows in steps
+        of ``STEP`` lines rather than on every swipe; the line after the last row says "reading
+        older events" (and loads them) or marks the end.
+        """
+        needed = len(self.rows) + 1
+        height = min(-(-needed // STEP) * STEP, WINDOW + 1) if not self.exhausted else needed
+        if self.virtual_size.height != height or self.virtual_size.width != self.size.width:
+            self.virtual_size = Size(self.size.width, height)
 
     # --- painting --------------------------------------------------------------------------
     def on_resize(self) -> None:
@@ -144,9 +153,7 @@ class FeedView(ScrollView, can_focus=True):
                 if not self.loading:
                     self.loading = True
                     self.call_later(self.load_older, self.oldest_id())
-                return Strip([Segment(t("feed.loading_older"), self.rich_style)]).crop_extend(
-                    0, width, self.rich_style
-                )
+                return self._note(t("feed.loading_older"), width)
             return Strip.blank(width, self.rich_style)
         row = self.rows[index]
         strip = self._strips.get(id(row))
@@ -154,6 +161,9 @@ class FeedView(ScrollView, can_focus=True):
             strip = self._render_row(row, width)
             self._strips[id(row)] = strip
         return strip
+
+    def _note(self, text: str, width: int) -> Strip:
+        return Strip([Segment(text, self.rich_style)]).crop_extend(0, width, self.rich_style)
 
     def _render_row(self, row: tuple[Swipe, bool], width: int) -> Strip:
         swipe, unsaved = row
