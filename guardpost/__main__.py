@@ -1,3 +1,3 @@
-from guardpost.cli import main
+from guardpost.launch import main
 
 main()

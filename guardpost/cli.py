@@ -87,10 +87,11 @@ def build(settings: Settings) -> typer.Typer:
         lang: Lang = None,
         reader: Annotated[str | None, typer.Option("--reader", help=t("cli.opt_reader"))] = None,
     ) -> None:
-        s = _settings(ctx, db, gate, lang)
-        if reader is not None:
-            s.override("reader.kind", reader, "--reader")
-        _open_tui(s, create=False)
+        # normally reached only for ``run --help``-like cases: launch.main opens the booth directly
+        from guardpost.launch import open_booth
+
+        config = ctx.parent.params.get("config") if ctx.parent else None
+        open_booth(str(config) if config else None, str(db) if db else None, gate, lang, reader)
 
     @app.command(help=t("cli.demo_help"))
     def demo(
@@ -110,8 +111,10 @@ def build(settings: Settings) -> typer.Typer:
                 + t("import.done", added=counts.added, updated=counts.updated, unchanged=counts.unchanged)
             )
         if not no_tui:
-            s.override("reader.kind", "sim", "demo")
-            _open_tui(s, create=False)
+            from guardpost.launch import open_booth
+
+            config = ctx.parent.params.get("config") if ctx.parent else None
+            open_booth(str(config) if config else None, str(s.db_path), gate, lang, "sim")
 
     @app.command(help=t("cli.init_help"))
     def init(ctx: typer.Context, db: Db = None, lang: Lang = None) -> None:
@@ -296,14 +299,6 @@ def _describe(result: Any) -> str:
 
 def _demo_path() -> Path:
     return Path(tempfile.gettempdir()) / f"guardpost-demo-{os.getuid() if hasattr(os, 'getuid') else 0}.db"
-
-
-def _open_tui(settings: Settings, create: bool) -> None:
-    # 120 frames/s: a row that arrives just after a frame waits ~8 ms instead of ~17 (TEXTUAL.md)
-    os.environ.setdefault("TEXTUAL_FPS", "120")
-    from screens.app import run_app
-
-    run_app(settings)
 
 
 EXIT_USAGE = 64  # a mistyped command must never look like an alarm (2) to a calling script

@@ -110,9 +110,6 @@ class GuardpostApp(App[None]):
         header.compound = str(self.settings["compound.name"])
         header.gate = self.settings.gate
         header.reader = "no_reader" if self.reader is not None else "wedge"
-        self.query_one("#search", Input).display = False
-        self.query_one("#alarm-banner").display = False
-        self.query_one("#not-saved").display = False
         self._update_status()
         self.query_one(FeedView).focus()
         self._open_booth()
@@ -207,7 +204,9 @@ class GuardpostApp(App[None]):
             self.bell()
             self._show_banner()
         if self.pipeline is not None and self.pipeline.unsaved == 0:
-            self.query_one("#not-saved").display = False
+            not_saved = self.query_one("#not-saved")
+            if not_saved.display:
+                not_saved.display = False
 
     def _show_not_saved(self, read: CardRead, error: NotSaved, waiting: int) -> None:
         banner = self.query_one("#not-saved", Static)
