@@ -16,9 +16,11 @@ from typing import Any, Protocol
 from guardpost.errors import GuardpostError
 from guardpost.policy import CardFacts, Verdict, decide, verdict
 
+# One statement per look-up: the card, its holder, the holder's unit, and the lockdown level in force.
 _CARD_SQL = """
 SELECT c.id, c.uid, c.kind, c.status, c.valid_from, c.valid_until,
-       p.id, p.name, p.role, p.special_care, u.code
+       p.id, p.name, p.role, p.special_care, u.code,
+       (SELECT level FROM lockdown ORDER BY id DESC LIMIT 1)
 FROM card c LEFT JOIN person p ON p.id = c.person_id LEFT JOIN unit u ON u.id = p.unit_id
 WHERE {where} LIMIT 2
 """
@@ -94,7 +96,7 @@ def _date(value: str | None) -> date | None:
 
 def stamp(moment: datetime) -> str:
     """The stored form of a time: ``YYYY-MM-DD HH:MM:SS.ffffff`` (sorts as text, SQLAlchemy reads it)."""
-    return moment.strftime("%Y-%m-%d %H:%M:%S.%f")
+    return moment.isoformat(sep=" ", timespec="microseconds")
 
 
 class Gatekeeper:
@@ -113,6 +115,7 @@ class Gatekeeper:
         self.guard_id = guard_id
         self.debounce_ns = debounce_ms * 1_000_000
         self._last_read: dict[tuple[str, str], int] = {}
+        self._sql: dict[str, str] = {}  # the look-up statement for each kind of card key
 
     def is_repeat(self, uid: str, lane: str, read_ns: int | None = None) -> bool:
         """True for the same card on the same lane again within the debounce window (one swipe)."""
@@ -140,7 +143,10 @@ class Gatekeeper:
         """Look up, decide, write and commit one swipe. Raises NotSaved if it could not be stored."""
         now = now or datetime.now()
         where, params = key.sql()
-        found = self.conn.execute(_CARD_SQL.format(where=where), params).fetchall()
+        sql = self._sql.get(where)
+        if sql is None:
+            sql = self._sql[where] = _CARD_SQL.format(where=where)
+        found = self.conn.execute(sql, params).fetchall()
         if len(found) > 1:
             return self._record(now, lane, uid, None, verdict("ambiguous_card"), source)
         if not found:
@@ -154,7 +160,7 @@ class Gatekeeper:
             holder_role=row[8],
             special_care=row[9],
         )
-        result = decide(facts, self.gate_kind, lane, now.date(), self.lockdown_level())
+        result = decide(facts, self.gate_kind, lane, now.date(), row[11] or "normal")
         return self._record(now, lane, row[1], row, result, source)
 
     def refuse_bad_read(
