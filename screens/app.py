@@ -7,10 +7,12 @@ writer); the pipeline commits each swipe and only then shows it, through ``call_
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import gc
 import json
 import os
+import signal
 import sys
 import threading
 import time
@@ -112,6 +114,9 @@ class GuardpostApp(App[None]):
         header.reader = "no_reader" if self.reader is not None else "wedge"
         self._update_status()
         self.query_one(FeedView).focus()
+        with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):  # not on Windows / in tests
+            # a shutdown (systemd stop, kill) ends the booth cleanly: writer drained, WAL checkpointed
+            asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, self.exit)
         self._open_booth()
 
     @work(thread=True, group="open-booth", exit_on_error=False)
@@ -343,10 +348,12 @@ class GuardpostApp(App[None]):
             and not event.is_forwarded
             and not isinstance(self.screen, ConfirmScreen)
         ):
-            verdict = self.wedge.feed(event.character, event.key, time.monotonic_ns())
+            # the key's arrival time (stamped by the input thread), not when the UI got round to it:
+            # a busy UI must not split a reader's burst into "typing"
+            verdict = self.wedge.feed(event.character, event.key, int(event.time * 1e9))
             if verdict.hold:
                 self._held_keys.append(event)
-                self.set_timer(self.wedge.gap_s * 1.5, self._flush_wedge)
+                self.set_timer(self.wedge.hold_s, self._flush_wedge)
                 if verdict.read is not None:
                     self._held_keys.clear()
                     if self.pipeline is not None:

@@ -22,15 +22,18 @@ class WedgeVerdict:
 
 
 class WedgeDetector:
-    def __init__(self, gap_s: float = 0.030, min_len: int = 8, max_len: int = 24) -> None:
+    def __init__(
+        self, gap_s: float = 0.030, min_len: int = 8, max_len: int = 24, hold_s: float = 0.150
+    ) -> None:
         self.gap_s = gap_s
+        self.hold_s = hold_s  # how long a burst without Enter is held before it is given back as typing
         self.min_len = min_len
         self.max_len = max_len
         self._buffer: list[str] = []
         self._last_ns = 0
 
     def feed(self, character: str | None, key: str, now_ns: int) -> WedgeVerdict:
-        """One key event. ``hold`` says whether the app must keep it back (see ``expire``)."""
+        """One key event that arrived at ``now_ns`` (monotonic). ``hold``: keep it back (see ``expire``)."""
         gap_ok = bool(self._buffer) and now_ns - self._last_ns <= self.gap_s * 1e9
         if key == "enter" and gap_ok and len(self._buffer) >= self.min_len:
             read = "".join(self._buffer)
@@ -50,8 +53,11 @@ class WedgeDetector:
         return WedgeVerdict(hold=False)
 
     def expire(self, now_ns: int) -> bool:
-        """True when the held burst has gone quiet without Enter: release the held keys."""
-        if self._buffer and now_ns - self._last_ns > self.gap_s * 1e9:
+        """True when the held burst has gone quiet without Enter: release the held keys.
+
+        Generous (``hold_s``, not ``gap_s``): keys still queued behind a busy UI must not be cut off.
+        """
+        if self._buffer and now_ns - self._last_ns > self.hold_s * 1e9:
             self._buffer.clear()
             return True
         return False
