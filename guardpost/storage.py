@@ -9,7 +9,6 @@ written to it.
 from __future__ import annotations
 
 import os
-import shutil
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -21,7 +20,6 @@ from guardpost.migrations import LATEST, migrations
 
 BUSY_TIMEOUT_MS = 5000
 APPLICATION_ID = 0x47505354  # "GPST": marks the file as a guardpost database
-_SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
 def configure(conn: sqlite3.Connection) -> None:
@@ -39,10 +37,10 @@ def _check_file(path: Path, create: bool) -> None:
     if path.exists():
         if not os.access(path, os.R_OK | os.W_OK):
             raise StorageError("storage.not_writable", "storage.path_hint", path=path)
-        if path.stat().st_size > 0:
-            with path.open("rb") as fh:
-                if fh.read(16) != _SQLITE_MAGIC:
-                    raise StorageError("storage.not_a_database", "storage.corrupt_hint", path=path)
+        # The header is checked by SQLite itself (connect): never open() the file here. Closing any
+        # descriptor of a database file drops every POSIX lock this process holds on it, so another
+        # program would think the booth's writer gone and delete its WAL (SQLite docs, "How To
+        # Corrupt An SQLite Database File", 2.2).
         if not os.access(path.parent, os.W_OK):  # WAL needs its -wal and -shm files beside it
             raise StorageError("storage.not_writable", "storage.path_hint", path=path.parent)
         return
@@ -93,6 +91,8 @@ def connect(path: Path, *, create: bool = False, upgrade: bool = True) -> sqlite
                 ) from None
     except sqlite3.DatabaseError as exc:
         conn.close()
+        if "not a database" in str(exc):
+            raise StorageError("storage.not_a_database", "storage.corrupt_hint", path=path) from None
         raise StorageError("storage.corrupt", "storage.corrupt_hint", path=path, error=str(exc)) from None
     except BaseException:
         conn.close()
@@ -184,10 +184,6 @@ def counts(conn: sqlite3.Connection) -> dict[str, int]:
         )
     ]
     return {name: conn.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0] for name in tables}
-
-
-def copy_database(src: Path, dst: Path) -> None:
-    shutil.copyfile(src, dst)
 
 
 def rows(conn: sqlite3.Connection, sql: str, params: Any = ()) -> list[sqlite3.Row]:

@@ -373,3 +373,40 @@ def test_transaction_is_all_or_nothing(tmp_path: Path) -> None:
         assert not conn.in_transaction
     finally:
         conn.close()
+
+
+def test_opening_again_never_drops_the_writers_locks(tmp_path) -> None:
+    """The booth opens the file again and again (feed pages, forms) while its writer holds it.
+
+    Closing any descriptor of the file drops all of this process's POSIX locks; another program
+    then thinks it is the last user and deletes the WAL, and the writer's next commits vanish.
+    """
+    import subprocess
+    import sys
+
+    from guardpost.storage import connect
+
+    path = tmp_path / "booth.db"
+    writer = connect(path, create=True)
+    writer.execute(
+        "INSERT INTO gate (id, name_zh, name_en, kind) VALUES ('east', '东门', 'East', 'pedestrian')"
+    )
+    connect(path).close()  # what the screen does for a page of the feed
+    other = (
+        "import sqlite3, sys; c = sqlite3.connect(sys.argv[1]);"
+        " c.execute('SELECT count(*) FROM gate'); c.close()"
+    )
+    subprocess.run([sys.executable, "-c", other, str(path)], check=True)  # a supervisor's CLI command
+    writer.execute(
+        "INSERT INTO gate (id, name_zh, name_en, kind) VALUES ('west', '西门', 'West', 'pedestrian')"
+    )
+    assert (tmp_path / "booth.db-wal").exists()
+    count = (
+        "import sqlite3, sys;"
+        " print(sqlite3.connect(sys.argv[1]).execute('SELECT count(*) FROM gate').fetchone()[0])"
+    )
+    seen = subprocess.run(
+        [sys.executable, "-c", count, str(path)], check=True, capture_output=True, text=True
+    )
+    writer.close()
+    assert seen.stdout.strip() == "2"
