@@ -14,7 +14,7 @@ from datetime import date, datetime
 from typing import Any, Protocol
 
 from guardpost.errors import GuardpostError
-from guardpost.policy import CardFacts, Verdict, decide, verdict
+from guardpost.policy import CardFacts, Verdict, decide, decide_by_hand, verdict
 
 # One statement per look-up: the card, its holder, the holder's unit, and the lockdown level in force.
 _CARD_SQL = """
@@ -174,13 +174,18 @@ class Gatekeeper:
     def admit_by_hand(self, person_id: int, lane: str, *, now: datetime | None = None) -> Swipe:
         """Forgot card: identity checked (room + ID last four) and confirmed by the front desk."""
         row = self.conn.execute(
-            "SELECT NULL, NULL, NULL, NULL, NULL, NULL, p.id, p.name, p.role, p.special_care, u.code"
+            "SELECT NULL, NULL, NULL, NULL, NULL, NULL, p.id, p.name, p.role, p.special_care, u.code,"
+            " (SELECT level FROM lockdown ORDER BY id DESC LIMIT 1)"
             " FROM person p LEFT JOIN unit u ON u.id = p.unit_id WHERE p.id = ?",
             (person_id,),
         ).fetchone()
         if row is None:
             raise GuardpostError("person.unknown", None, person=person_id)
-        return self._record(now or datetime.now(), lane, None, row, verdict("forgot_card"), "manual")
+        statuses = frozenset(
+            r[0] for r in self.conn.execute("SELECT status FROM card WHERE person_id = ?", (person_id,))
+        )
+        result = decide_by_hand(statuses, row[8], lane, row[11] or "normal")
+        return self._record(now or datetime.now(), lane, None, row, result, "manual")
 
     def _record(
         self,
@@ -231,13 +236,37 @@ class Gatekeeper:
         )
 
 
-def find_forgot_card(conn: sqlite3.Connection, unit_code: str, id_last4: str) -> list[tuple[int, str, str]]:
-    """Residents of ``unit_code`` whose ID card ends in ``id_last4``: ``[(person_id, name, role)]``."""
-    return [
-        (r[0], r[1], r[2])
+@dataclass(frozen=True, slots=True)
+class Resident:
+    person_id: int
+    name: str
+    role: str
+    blacklisted: bool  # one of their cards is blacklisted: not to be admitted by hand
+
+
+def find_forgot_card(conn: sqlite3.Connection, unit_code: str, id_last4: str) -> list[Resident]:
+    """Residents of ``unit_code`` whose ID card ends in ``id_last4``.
+
+    Raises GuardpostError saying why nobody was found: no such unit, nobody there has the last
+    four on file, or no match.
+    """
+    unit = conn.execute("SELECT id FROM unit WHERE code = ?", (unit_code,)).fetchone()
+    if unit is None:
+        raise GuardpostError("forgot.no_unit", "forgot.no_unit_hint", unit=unit_code)
+    found = [
+        Resident(r[0], r[1], r[2], bool(r[3]))
         for r in conn.execute(
-            "SELECT p.id, p.name, p.role FROM person p JOIN unit u ON u.id = p.unit_id"
-            " WHERE u.code = ? AND p.id_last4 = ? AND p.role != 'staff' ORDER BY p.id",
-            (unit_code, id_last4.upper()),
+            "SELECT p.id, p.name, p.role, EXISTS (SELECT 1 FROM card c WHERE c.person_id = p.id"
+            " AND c.status = 'blacklisted') FROM person p"
+            " WHERE p.unit_id = ? AND p.id_last4 = ? AND p.role != 'staff' ORDER BY p.id",
+            (unit[0], id_last4.upper()),
         )
     ]
+    if found:
+        return found
+    on_file = conn.execute(
+        "SELECT count(*) FROM person WHERE unit_id = ? AND id_last4 IS NOT NULL", (unit[0],)
+    ).fetchone()[0]
+    if on_file == 0:
+        raise GuardpostError("forgot.none_on_file", "forgot.none_on_file_hint", unit=unit_code)
+    raise GuardpostError("forgot.no_match", "forgot.no_match_hint", unit=unit_code)

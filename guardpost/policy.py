@@ -98,3 +98,18 @@ def decide(card: CardFacts | None, gate_kind: str, lane: str, today: date, lockd
     if lockdown_level == "restricted":
         return verdict("restricted_check")
     return verdict("ok")
+
+
+def decide_by_hand(
+    card_statuses: frozenset[str], holder_role: str | None, lane: str, lockdown_level: str
+) -> Verdict:
+    """Forgot card (忘带卡): a resident found by unit + ID last four, confirmed by the front desk.
+
+    DOMAIN.md "Cards": a blacklisted holder must not be let in by hand either. A lost card is the
+    usual reason for coming without one, so it does not stop the admission.
+    """
+    if "blacklisted" in card_statuses:
+        return verdict("blacklisted")
+    if lockdown_level == "closed" and (lane == "out" or holder_role not in RESIDENT_ROLES):
+        return verdict("lockdown_closed")
+    return verdict("forgot_card")

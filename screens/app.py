@@ -89,6 +89,7 @@ class GuardpostApp(App[None]):
         self.alarms: list[Swipe] = []
         self.pipeline: SwipePipeline | None = None
         self.booth_open = False  # the database is open, the feed filled and the writer running
+        self.unseen = 0  # swipes since the guard scrolled away or filtered them out
         self._stop_readers = threading.Event()
         self.wedge = WedgeDetector()
         self._held_keys: list[Any] = []
@@ -204,10 +205,21 @@ class GuardpostApp(App[None]):
         feed = self.query_one(FeedView)
         if events.matches(swipe, self.mode_filter, self.search_term):
             feed.add(swipe)
+            if feed.scroll_y > 0:  # the guard is reading older rows: tell them something new came
+                self.unseen += 1
+                self._update_status()
         if swipe.decision == "alarm":
             self.alarms.insert(0, swipe)
             self.bell()
             self._show_banner()
+            if self.screen is not self.screen_stack[0]:  # a form is open over the banner
+                who = " ".join(x for x in (swipe.person, swipe.unit) if x) or (swipe.uid or "-")
+                self.notify(
+                    f"{t('reason.' + swipe.reason)}: {who}",
+                    title=t("decision.alarm"),
+                    severity="error",
+                    timeout=15,
+                )
         if self.pipeline is not None and self.pipeline.unsaved == 0:
             not_saved = self.query_one("#not-saved")
             if not_saved.display:
@@ -261,11 +273,15 @@ class GuardpostApp(App[None]):
             filter=t(f"filter.{self.mode_filter}"),
             search=self.search_term or t("feed.no_search"),
         )
+        if self.unseen:
+            status += "　" + t("feed.unseen", count=self.unseen)
         self.query_one("#status-line", Static).update(status)
 
     # --- actions --------------------------------------------------------------------------------
     def action_help(self) -> None:
-        self.push_screen(HelpScreen([(k.upper(), t(label)) for k, _, label in KEYS]))
+        keys = [(k.upper() if k.startswith("f") else k.title(), t(label)) for k, _, label in KEYS]
+        keys += [("PgUp PgDn", t("keys.scroll")), ("End", t("keys.oldest"))]
+        self.push_screen(HelpScreen(keys))
 
     def action_cycle_filter(self) -> None:
         self.mode_filter = FILTER_ORDER[(FILTER_ORDER.index(self.mode_filter) + 1) % len(FILTER_ORDER)]
@@ -274,7 +290,7 @@ class GuardpostApp(App[None]):
     def action_search(self) -> None:
         box = self.query_one("#search", Input)
         box.display = True
-        box.value = self.search_term
+        box.value = ""  # the current search is on the status line; empty Enter shows everything
         box.focus()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
@@ -292,9 +308,8 @@ class GuardpostApp(App[None]):
             self.notify(t("alarm.none"))
             return
         alarm = self.alarms.pop(0)
-        self.pipeline.acknowledge(
-            alarm.event_id, None, self.query_one(BoothHeader).guard or t("header.no_guard")
-        )
+        # who: the guard signed in ("" until guard sign-in exists), never the UI's "nobody" text
+        self.pipeline.acknowledge(alarm.event_id, None, self.query_one(BoothHeader).guard)
         self._show_banner()
 
     def action_forgot_card(self) -> None:
@@ -313,6 +328,7 @@ class GuardpostApp(App[None]):
 
     def _reload(self) -> None:
         self.generation += 1
+        self.unseen = 0
         self._update_status()
         self._load_page(None, self.generation, True)
 

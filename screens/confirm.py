@@ -13,7 +13,7 @@ from guardpost.i18n import t
 
 class ConfirmScreen(ModalScreen[bool]):
     BINDINGS = [
-        Binding("y,enter", "answer(True)", show=False),
+        Binding("y", "answer(True)", show=False),  # not Enter: a stray Enter must not say yes
         Binding("n,escape", "answer(False)", show=False),
     ]
 

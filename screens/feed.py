@@ -47,6 +47,8 @@ def header_text() -> str:
 
 def row_cells(s: Swipe, unsaved: bool = False) -> list[str]:
     reason = t(f"reason.{s.reason}")
+    if s.reason == "special_care" and s.special_care:
+        reason += f"：{s.special_care}" if t("lang.code") == "zh-CN" else f": {s.special_care}"
     if unsaved:
         reason = t("feed.not_saved") + " " + reason
     return [
@@ -115,11 +117,8 @@ class FeedView(ScrollView, can_focus=True):
         self.refresh()
 
     def action_scroll_home(self) -> None:
-        """Home: back to the newest swipe (re-read from the database if the view has moved on)."""
-        if self.held_back:
-            self.app.action_newest()  # type: ignore[attr-defined]
-        else:
-            self.scroll_to(y=0, animate=False)
+        """Home: back to the newest swipe, re-read from the database (the view may have moved on)."""
+        self.app.action_newest()  # type: ignore[attr-defined]
 
     def oldest_id(self) -> int | None:
         ids = [s.event_id for s, _ in self.rows if s.event_id]

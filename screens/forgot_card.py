@@ -13,9 +13,11 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from guardpost import validate
-from guardpost.access import find_forgot_card
+from guardpost.access import Resident, find_forgot_card
+from guardpost.errors import GuardpostError
 from guardpost.i18n import t
 from guardpost.storage import connect
+from screens.confirm import ConfirmScreen
 
 
 class ForgotCardScreen(ModalScreen[tuple[int, str] | None]):
@@ -27,6 +29,8 @@ class ForgotCardScreen(ModalScreen[tuple[int, str] | None]):
         super().__init__()
         self.db_path = db_path
         self.lane = "in"
+        self.unit = ""
+        self.found: dict[str, Resident] = {}
 
     def compose(self) -> ComposeResult:
         with Vertical(id="forgot-box"):
@@ -39,6 +43,7 @@ class ForgotCardScreen(ModalScreen[tuple[int, str] | None]):
 
     def on_mount(self) -> None:
         self.query_one("#forgot-matches").display = False
+        self._show_keys()
         self.query_one("#forgot-unit").focus()
 
     @on(Input.Submitted, "#forgot-unit")
@@ -57,16 +62,25 @@ class ForgotCardScreen(ModalScreen[tuple[int, str] | None]):
         conn = connect(self.db_path)
         try:
             found = find_forgot_card(conn, unit, last4)
+        except GuardpostError as exc:
+            error.update(exc.message())
+            return
         finally:
             conn.close()
-        if not found:
-            error.update(t("forgot.no_match", unit=unit))
-            return
+        self.unit = unit
+        self.found = {str(r.person_id): r for r in found}
         error.update(t("forgot.confirm_desk"))
         matches = self.query_one("#forgot-matches", OptionList)
         matches.clear_options()
         matches.add_options(
-            [Option(f"{name}  {t('role.' + role)}  {unit}", id=str(pid)) for pid, name, role in found]
+            [
+                Option(
+                    f"{r.name}  {t('role.' + r.role)}  {unit}"
+                    + (f"  {t('forgot.blacklisted')}" if r.blacklisted else ""),
+                    id=str(r.person_id),
+                )
+                for r in found
+            ]
         )
         matches.display = True
         matches.highlighted = 0
@@ -75,10 +89,20 @@ class ForgotCardScreen(ModalScreen[tuple[int, str] | None]):
     @on(OptionList.OptionSelected, "#forgot-matches")
     def _chosen(self, event: OptionList.OptionSelected) -> None:
         assert event.option.id is not None
-        self.dismiss((int(event.option.id), self.lane))
+        resident = self.found[event.option.id]
+        question = t("forgot.desk_question", name=resident.name, unit=self.unit)
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.dismiss((resident.person_id, self.lane))
+
+        self.app.push_screen(ConfirmScreen(question), answered)
 
     def action_toggle_lane(self) -> None:
         self.lane = "out" if self.lane == "in" else "in"
+        self._show_keys()
+
+    def _show_keys(self) -> None:
         self.query_one("#forgot-keys", Static).update(t("forgot.keys") + f"  [{t('lane.' + self.lane)}]")
 
     def action_cancel(self) -> None:

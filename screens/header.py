@@ -53,9 +53,9 @@ class BoothHeader(Widget):
         parts = [
             f" {self.compound}",
             f"{t('header.gate')}: {self.gate}",
-            f"{t('header.guard')}: {self.guard or t('header.no_guard')}",
-            f"{t('header.lockdown')}: {t('lockdown.' + self.lockdown)}",
             f"{t('header.reader')}: {reader}",
+            f"{t('header.lockdown')}: {t('lockdown.' + self.lockdown)}",
+            f"{t('header.guard')}: {self.guard or t('header.no_guard')}",
         ]
         # the clock keeps its place at the right edge; the rest is cut short if the terminal is narrow
         clock = f" {self.clock} "

@@ -135,7 +135,9 @@ async def test_forgot_card_is_logged_as_manual_admission(demo_db: Path) -> None:
                 await pilot.pause(0.04)
             await pilot.press("enter")
         await pilot.pause(0.1)
-        await pilot.press("enter")  # the front desk said yes: admit the highlighted resident
+        await pilot.press("enter")  # pick the highlighted resident ...
+        await pilot.pause(0.1)
+        await pilot.press("y")  # ... and say the front desk confirmed them
         await wait_until(pilot, lambda: db_rows(demo_db, "SELECT count(*) FROM access_event")[0][0] == 1)
     row = db_rows(demo_db, "SELECT person_id, decision, reason, source FROM access_event")[0]
     assert row == (person_id, "allow", "forgot_card", "manual")
@@ -209,3 +211,52 @@ async def test_scrollback_reads_older_pages_from_the_database(demo_db: Path) -> 
         assert ids == sorted(ids, reverse=True) and ids[-1] == 1  # newest first, down to the first event
         await pilot.press("home")
         assert feed.scroll_y == 0
+
+
+async def test_forgot_card_does_not_admit_a_blacklisted_resident(demo_db: Path) -> None:
+    person_id, unit, last4 = db_rows(
+        demo_db,
+        "SELECT p.id, u.code, p.id_last4 FROM person p JOIN unit u ON u.id = p.unit_id"
+        " JOIN card c ON c.person_id = p.id"
+        " WHERE c.status = 'blacklisted' AND p.id_last4 IS NOT NULL LIMIT 1",
+    )[0]
+    app = booth(demo_db)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await wait_until(pilot, lambda: app.booth_open)
+        await pilot.press("f2")
+        for text in (unit, last4):
+            for ch in text:
+                await pilot.press(ch)
+                await pilot.pause(0.04)
+            await pilot.press("enter")
+        await pilot.pause(0.1)
+        await pilot.press("enter", "y")
+        await wait_until(pilot, lambda: db_rows(demo_db, "SELECT count(*) FROM access_event")[0][0] == 1)
+        await wait_until(pilot, lambda: bool(app.alarms))
+    row = db_rows(demo_db, "SELECT person_id, decision, reason, source FROM access_event")[0]
+    assert row == (person_id, "alarm", "blacklisted", "manual")
+
+
+async def test_scrolling_away_counts_new_swipes(demo_db: Path) -> None:
+    from datetime import timedelta
+
+    from guardpost.access import ExactUid, Gatekeeper
+    from guardpost.storage import connect
+
+    uid = card_uid(demo_db, ACTIVE_OWNER)
+    conn = connect(demo_db)
+    keeper = Gatekeeper(conn, "east", debounce_ms=0)
+    for i in range(80):
+        keeper.swipe(ExactUid(uid), "in", uid=uid, now=FIXED_NOW - timedelta(seconds=100 - i))
+    conn.close()
+    app = booth(demo_db)
+    async with app.run_test(size=(120, 30)) as pilot:
+        feed = app.query_one(FeedView)
+        await wait_until(pilot, lambda: len(feed.rows) == 80)
+        await pilot.press("pagedown")
+        await pilot.pause(0.1)
+        app.pipeline.submit(CardRead(reader="test", lane="in", uid="0BADCAFE"))
+        await wait_until(pilot, lambda: app.unseen == 1)
+        assert "Home" in str(app.query_one("#status-line").render())
+        await pilot.press("home")
+        await wait_until(pilot, lambda: app.unseen == 0 and feed.rows[0][0].uid == "0BADCAFE")
