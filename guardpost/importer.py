@@ -46,7 +46,14 @@ def _choice(options: dict[str, str]) -> Callable[[str], str]:
     def check(text: str) -> str:
         value = options.get(text.strip().lower()) or options.get(text.strip())
         if value is None:
-            allowed = " / ".join(dict.fromkeys(options.values()))
+            names: dict[str, list[str]] = {}
+            for spelled, code in options.items():
+                if spelled != code:
+                    names.setdefault(code, []).append(spelled)
+            allowed = " / ".join(
+                f"{code}（{'、'.join(names[code])}）" if code in names else code
+                for code in dict.fromkeys(options.values())
+            )
             raise Bad("import.bad_choice", value=text, allowed=allowed)
         return value
 
@@ -163,10 +170,19 @@ def decode(raw: bytes) -> str:
 class Parsed:
     row: int  # the row number as a spreadsheet shows it (the header is row 1)
     values: dict[str, Any]
+    complete: bool = True  # every cell was good (else only the good cells are in ``values``)
 
 
 def parse(kind: str, path: Path) -> list[Parsed]:
     """Read and check every row of ``path``; raise ImportRejected listing every problem."""
+    rows, problems = check(kind, path)
+    if problems:
+        raise ImportRejected(problems)
+    return rows
+
+
+def check(kind: str, path: Path) -> tuple[list[Parsed], list[RowProblem]]:
+    """Every row of ``path`` whose cells are all good, and every problem found in the others."""
     spec = SPECS[kind]
     try:
         text = decode(path.read_bytes())
@@ -213,10 +229,8 @@ def parse(kind: str, path: Path) -> list[Parsed]:
             if key in first_seen:
                 problems.append(RowProblem(number, KEYS[kind][-1], "import.duplicate", first=first_seen[key]))
             first_seen.setdefault(key, number)
-        out.append(Parsed(number, values))
-    if problems:
-        raise ImportRejected(problems)
-    return out
+        out.append(Parsed(number, values, complete=not problems or problems[-1].row != number))
+    return out, problems
 
 
 @dataclass
@@ -228,14 +242,17 @@ class Counts:
 
 def import_csv(conn: sqlite3.Connection, kind: str, path: Path, now: datetime | None = None) -> Counts:
     """Check all of ``path``, then write it in one transaction. Any problem: nothing is written."""
-    rows = parse(kind, path)
-    problems: list[RowProblem] = []
+    rows, problems = check(kind, path)
     counts = Counts()
     with transaction(conn):
         writer = _WRITERS[kind]
-        for parsed in rows:
-            writer(conn, parsed, problems, counts, now or datetime.now())
+        for parsed in rows:  # rows are checked against the database too, so one report lists all
+            if parsed.complete:
+                writer(conn, parsed, problems, counts, now or datetime.now())
+            elif parsed.values.get("unit") is not None:
+                _unit_id(conn, parsed.values["unit"], parsed, problems)
         if problems:
+            problems.sort(key=lambda p: p.row)
             raise ImportRejected(problems)  # rolls the transaction back: nothing written
     return counts
 

@@ -405,3 +405,29 @@ def test_garbage_either_imports_or_is_refused_without_a_trace(
         assert storage.integrity(conn) == []
     finally:
         conn.close()
+
+
+def test_one_report_lists_bad_cells_and_missing_units_together(demo_db: Path, tmp_path: Path) -> None:
+    """A row with a bad cell is still checked against the database: the office fixes it all at once."""
+    from guardpost.errors import ImportRejected
+    from guardpost.importer import import_csv
+    from guardpost.storage import connect
+
+    path = tmp_path / "r.csv"
+    path.write_text(
+        "name,role,unit,phone\n张三,landlord,9-9-101,13812345678\n李四,owner,1-1-101,12345\n",
+        encoding="utf-8",
+    )
+    conn = connect(demo_db)
+    before = conn.execute("SELECT count(*) FROM person").fetchone()[0]
+    with pytest.raises(ImportRejected) as err:
+        import_csv(conn, "residents", path)
+    found = sorted((p.row, p.column, p.key) for p in err.value.problems)
+    assert found == [
+        (2, "role", "import.bad_choice"),
+        (2, "unit", "import.no_such_unit"),
+        (3, "phone", found[2][2]),
+    ]
+    assert found[2][2].startswith("validate.")
+    assert conn.execute("SELECT count(*) FROM person").fetchone()[0] == before
+    conn.close()

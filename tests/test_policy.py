@@ -172,3 +172,12 @@ def test_every_reason_has_text_and_hint_in_both_languages(code: str) -> None:
         for lang in LANGUAGES:
             assert entries[key][lang].strip()
         assert entries[key]["zh-CN"] != entries[key]["en"]
+
+
+def test_forgot_card_never_admits_a_blacklisted_holder() -> None:
+    from guardpost.policy import decide_by_hand
+
+    assert decide_by_hand(frozenset({"active", "blacklisted"}), "owner", "in", "normal").decision == "alarm"
+    assert decide_by_hand(frozenset({"lost"}), "owner", "in", "normal").reason == "forgot_card"
+    assert decide_by_hand(frozenset(), "tenant", "out", "closed").reason == "lockdown_closed"
+    assert decide_by_hand(frozenset(), "family", "in", "closed").reason == "forgot_card"
