@@ -217,10 +217,22 @@ def build(settings: Settings) -> typer.Typer:
             return
         if not rows:
             typer.echo(t("cards.none"))
+            return
+        typer.echo(t("cli.cards_header"))
+        from rich.cells import set_cell_size  # pads by terminal cells: a Chinese character takes two
+
         for r in rows:
+            cells = (
+                r["uid"],
+                t(f"kind.{r['kind']}"),
+                t(f"status.{r['status']}"),
+                r["valid_until"] or "-",
+                r["unit"] or "-",
+            )
+            widths = (16, 10, 6, 10, 10)
             typer.echo(
-                f"{r['uid']:<16} {t('kind.' + str(r['kind'])):<10} {t('status.' + str(r['status'])):<6} "
-                f"{r['valid_until'] or '-':<10} {r['unit'] or '-':<10} {r['holder'] or '-'}"
+                " ".join(set_cell_size(str(c), w) for c, w in zip(cells, widths, strict=True))
+                + f" {r['holder'] or '-'}"
             )
 
     @cards_app.command("set-status", help=t("cli.cards_set_status_help"))
