@@ -44,3 +44,14 @@ def make_settings(db: Path, lang: str = "zh-CN", gate: str = "east") -> Settings
     settings.override("booth.gate", gate, "test")
     i18n.set_language(lang)
     return settings
+
+
+async def type_fields(pilot, *fields: str) -> None:
+    """Type each field at a person's pace (a key every 40 ms, so no burst looks like a card
+    reader) and press Enter after each one."""
+    for text in fields:
+        for ch in text:
+            await pilot.press(ch)
+            await pilot.pause(0.04)
+        await pilot.press("enter")
+    await pilot.pause(0.1)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from conftest import FIXED_NOW, make_settings
+from conftest import FIXED_NOW, make_settings, type_fields
 from textual import events
 
 from guardpost.readers.base import CardRead
@@ -129,12 +129,7 @@ async def test_forgot_card_is_logged_as_manual_admission(demo_db: Path) -> None:
     async with app.run_test(size=(120, 30)) as pilot:
         await wait_until(pilot, lambda: app.booth_open)
         await pilot.press("f2")
-        for text in (unit, last4):
-            for ch in text:
-                await pilot.press(ch)
-                await pilot.pause(0.04)
-            await pilot.press("enter")
-        await pilot.pause(0.1)
+        await type_fields(pilot, unit, last4)
         await pilot.press("enter")  # pick the highlighted resident ...
         await pilot.pause(0.1)
         await pilot.press("y")  # ... and say the front desk confirmed them
@@ -148,12 +143,7 @@ async def test_forgot_card_refuses_bad_last_four(demo_db: Path) -> None:
     async with app.run_test(size=(120, 30)) as pilot:
         await wait_until(pilot, lambda: app.booth_open)
         await pilot.press("f2")
-        for text in ("3-2-1201", "12a4"):
-            for ch in text:
-                await pilot.press(ch)
-                await pilot.pause(0.04)
-            await pilot.press("enter")
-        await pilot.pause(0.1)
+        await type_fields(pilot, "3-2-1201", "12a4")
         error = str(app.screen.query_one("#forgot-error").render())
         assert error.strip(), "the guard is told what is wrong"
         await pilot.press("escape")
@@ -224,12 +214,7 @@ async def test_forgot_card_does_not_admit_a_blacklisted_resident(demo_db: Path) 
     async with app.run_test(size=(120, 30)) as pilot:
         await wait_until(pilot, lambda: app.booth_open)
         await pilot.press("f2")
-        for text in (unit, last4):
-            for ch in text:
-                await pilot.press(ch)
-                await pilot.pause(0.04)
-            await pilot.press("enter")
-        await pilot.pause(0.1)
+        await type_fields(pilot, unit, last4)
         await pilot.press("enter", "y")
         await wait_until(pilot, lambda: db_rows(demo_db, "SELECT count(*) FROM access_event")[0][0] == 1)
         await wait_until(pilot, lambda: bool(app.alarms))

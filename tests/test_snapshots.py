@@ -8,7 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from conftest import FIXED_NOW, make_settings
+from conftest import FIXED_NOW, make_settings, type_fields
 
 from guardpost.access import ExactUid, Gatekeeper
 from guardpost.storage import connect
@@ -116,12 +116,7 @@ class TestForgotCard:
         async def bad(pilot) -> None:
             await ready(pilot)
             await pilot.press("f2")
-            for text in ("99-9-9999", "1234"):
-                for ch in text:
-                    await pilot.press(ch)
-                    await pilot.pause(0.04)
-                await pilot.press("enter")
-            await pilot.pause(0.1)
+            await type_fields(pilot, "99-9-9999", "1234")
 
         assert snap_compare(booth(seeded_db, lang), terminal_size=SIZE, run_before=bad)
 
@@ -136,12 +131,7 @@ class TestForgotCard:
         async def found(pilot) -> None:
             await ready(pilot)
             await pilot.press("f2")
-            for text in (unit, last4):
-                for ch in text:
-                    await pilot.press(ch)
-                    await pilot.pause(0.04)
-                await pilot.press("enter")
-            await pilot.pause(0.1)
+            await type_fields(pilot, unit, last4)
 
         assert snap_compare(booth(seeded_db, lang), terminal_size=SIZE, run_before=found)
 
