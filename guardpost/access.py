@@ -28,7 +28,6 @@ _INSERT_SQL = (
     "INSERT INTO access_event (at, gate_id, lane, uid, card_id, person_id, decision, reason, source,"
     " guard_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
-_LOCKDOWN_SQL = "SELECT level FROM lockdown ORDER BY id DESC LIMIT 1"
 
 
 class CardKey(Protocol):
@@ -126,10 +125,6 @@ class Gatekeeper:
             cutoff = now - self.debounce_ns
             self._last_read = {k: v for k, v in self._last_read.items() if v >= cutoff}
         return last is not None and now - last < self.debounce_ns
-
-    def lockdown_level(self) -> str:
-        row = self.conn.execute(_LOCKDOWN_SQL).fetchone()
-        return row[0] if row else "normal"
 
     def swipe(
         self,

@@ -13,7 +13,6 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
 from guardpost.errors import StorageError
 from guardpost.migrations import LATEST, migrations
@@ -184,11 +183,3 @@ def counts(conn: sqlite3.Connection) -> dict[str, int]:
         )
     ]
     return {name: conn.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0] for name in tables}
-
-
-def rows(conn: sqlite3.Connection, sql: str, params: Any = ()) -> list[sqlite3.Row]:
-    conn.row_factory = sqlite3.Row
-    try:
-        return list(conn.execute(sql, params))
-    finally:
-        conn.row_factory = None
