@@ -41,6 +41,8 @@ from big_db import OUT, clean_work, ensure, work_copy, work_dir  # noqa: E402
 from ptyapp import percentiles  # noqa: E402
 
 from guardpost.access import _INSERT_SQL, Gatekeeper, stamp  # noqa: E402
+from guardpost.policy import CARD_KINDS_BY_GATE  # noqa: E402
+from guardpost.readers.sim import card_pool  # noqa: E402
 from guardpost.storage import connect  # noqa: E402
 from guardpost.uid import WedgeFormat, normalise, typed  # noqa: E402
 
@@ -59,6 +61,7 @@ MIX = (
 
 
 def _cards(conn: sqlite3.Connection) -> dict[str, list[str]]:
+    """Real cards of the big file, sorted into the simulator's mix for the east (pedestrian) gate."""
     pools: dict[str, list[str]] = {
         "valid": [],
         "expired": [],
@@ -70,14 +73,9 @@ def _cards(conn: sqlite3.Connection) -> dict[str, list[str]]:
     for uid, kind, status, vf, vu in conn.execute(
         "SELECT uid, kind, status, valid_from, valid_until FROM card"
     ):
-        if status in ("lost", "blacklisted"):
-            pools[status].append(uid)
-        elif status == "expired" or (vu and vu < today):
-            pools["expired"].append(uid)
-        elif kind not in ("owner", "staff"):
-            pools["wrong_gate"].append(uid)
-        elif not vf or vf <= today:
-            pools["valid"].append(uid)
+        pool = card_pool(kind, status, vf, vu, CARD_KINDS_BY_GATE["pedestrian"], today)
+        if pool is not None:
+            pools[pool].append(uid)
     return pools
 
 

@@ -26,6 +26,26 @@ MIX: tuple[tuple[float, str], ...] = (
 )
 
 
+def card_pool(
+    kind: str,
+    status: str,
+    valid_from: str | None,
+    valid_until: str | None,
+    allowed: frozenset[str],
+    today: str,
+) -> str | None:
+    """Which part of the mix a card belongs to at a gate opening ``allowed`` kinds (None: no part)."""
+    if status in ("lost", "blacklisted"):
+        return status
+    if status == "expired" or (valid_until and valid_until < today):
+        return "expired"
+    if kind not in allowed:
+        return "wrong_gate"
+    if valid_from and valid_from > today:
+        return None  # not valid yet: not in this simulation's mix
+    return "valid"
+
+
 class SimReader:
     def __init__(
         self,
@@ -47,25 +67,14 @@ class SimReader:
             row = conn.execute("SELECT kind FROM gate WHERE id = ?", (self.gate_id,)).fetchone()
             allowed = CARD_KINDS_BY_GATE.get(row[0] if row else "pedestrian", frozenset())
             today = date.today().isoformat()
-            pools: dict[str, list[str]] = {
-                "valid": [],
-                "expired": [],
-                "wrong_gate": [],
-                "lost": [],
-                "blacklisted": [],
-            }
+            pools: dict[str, list[str]] = {name: [] for _, name in MIX if name != "unknown"}
             # a bounded sample keeps start-up fast on a compound with 100,000 cards
-            for uid, kind, status, until in conn.execute(
-                "SELECT uid, kind, status, valid_until FROM card ORDER BY random() LIMIT 5000"
+            for uid, kind, status, since, until in conn.execute(
+                "SELECT uid, kind, status, valid_from, valid_until FROM card ORDER BY random() LIMIT 5000"
             ):
-                if status in ("lost", "blacklisted"):
-                    pools[status].append(uid)
-                elif status == "expired" or (until and until < today):
-                    pools["expired"].append(uid)
-                elif kind in allowed:
-                    pools["valid"].append(uid)
-                else:
-                    pools["wrong_gate"].append(uid)
+                pool = card_pool(kind, status, since, until, allowed, today)
+                if pool is not None:
+                    pools[pool].append(uid)
             return pools
         finally:
             conn.close()
