@@ -1,7 +1,10 @@
-"""The demo compound and the default configuration (data, not code)."""
+"""The demo compound (data, not code); installed as ``guardpost_data`` so it collides with nothing.
+
+``demo/`` is written by ``make_demo.py`` (``python data/make_demo.py``) and read by
+``guardpost demo``. The program's own defaults live with the core (``guardpost/defaults.toml``).
+"""
 
 from pathlib import Path
 
 DATA_DIR = Path(__file__).parent
-DEFAULT_CONFIG = DATA_DIR / "default_config.toml"
 DEMO_DIR = DATA_DIR / "demo"

@@ -6,8 +6,9 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
+from guardpost.domain import CardStatus
 from guardpost.errors import GuardpostError
-from guardpost.models import Audit, Card, CardStatus, Person, Unit
+from guardpost.models import Audit, Card, Person, Unit
 
 
 def list_cards(

@@ -1,6 +1,6 @@
 """One typed settings object, validated once, with the source of every value.
 
-Sources, lowest to highest: the defaults in ``data/default_config.toml``; the config file
+Sources, lowest to highest: the defaults in ``guardpost/defaults.toml``; the config file
 (``--config``, ``GUARDPOST_CONFIG``, or ``config.toml`` in the user config folder); the environment
 (``GUARDPOST_DB``, ``GUARDPOST_GATE``, ``GUARDPOST_LANG``); command-line options.
 """
@@ -16,11 +16,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from data import DEFAULT_CONFIG
 from guardpost.errors import ConfigError
 from guardpost.i18n import LANGUAGES, language_from_locale, normalise_language
+from guardpost.uid import WedgeFormat
 
 APP = "guardpost"
+DEFAULTS = Path(__file__).with_name("defaults.toml")
 
 
 def user_config_dir() -> Path:
@@ -88,6 +89,12 @@ def _choice(*options: str) -> Callable[[object], str]:
     return check
 
 
+def _optional_code(value: object) -> str:
+    if not isinstance(value, str) or not re.fullmatch(r"[A-Za-z0-9_-]{0,32}", value):
+        raise ValueError("config.bad_code")
+    return value
+
+
 def _path(value: object) -> str:
     if not isinstance(value, str) or not value:
         raise ValueError("config.bad_text")
@@ -95,7 +102,7 @@ def _path(value: object) -> str:
 
 
 def _wedge_format(value: object) -> str:
-    from guardpost.uid import UidError, WedgeFormat
+    from guardpost.uid import UidError
 
     try:
         return str(WedgeFormat.parse(str(value)))
@@ -114,6 +121,7 @@ SCHEMA: tuple[Key, ...] = (
     Key("compound.name", _text, "翠湖花园"),
     Key("booth.gate", _gate_id, "east"),
     Key("booth.language", _language, " / ".join(LANGUAGES)),
+    Key("booth.guard", _optional_code, "g01 (a guard code; empty: nobody on duty until login)"),
     Key("storage.db", _path, "/var/lib/guardpost/guardpost.db"),
     Key("rules.fever_threshold_c", _number(35.0, 40.0), "37.3"),
     Key("rules.delivery_vehicle_limit_min", _integer(1, 24 * 60), "60"),
@@ -132,16 +140,83 @@ SCHEMA: tuple[Key, ...] = (
 _BY_NAME = {k.name: k for k in SCHEMA}
 
 
+@dataclass(frozen=True)
+class CompoundSettings:
+    name: str
+
+
+@dataclass(frozen=True)
+class BoothSettings:
+    gate: str
+    language: str
+    guard: str  # the configured guard on duty ("" = nobody until someone logs in)
+
+
+@dataclass(frozen=True)
+class RulesSettings:
+    fever_threshold_c: float
+    delivery_vehicle_limit_min: int
+    visitor_free_parking_min: int
+    parking_fee_per_started_hour: float
+    release_slip_retention_years: int
+    personal_data_retention_days: int
+
+
+@dataclass(frozen=True)
+class ReaderSettings:
+    kind: str
+    debounce_ms: int
+    sim_rate_per_min: int
+    wedge_format: WedgeFormat
+    wedge_lane: str
+    pcsc_in: str | None
+    pcsc_out: str | None
+
+
 @dataclass
 class Settings:
-    """The effective configuration: ``values[key]`` and ``sources[key]`` for every schema key."""
+    """The effective configuration, validated: typed sections (``settings.reader.debounce_ms``), and
+    for ``config show`` the raw ``values[key]`` with ``sources[key]`` for every key that has one."""
 
     values: dict[str, Any] = field(default_factory=dict)
     sources: dict[str, str] = field(default_factory=dict)
     config_file: Path | None = None
 
-    def __getitem__(self, key: str) -> Any:
-        return self.values[key]
+    @property
+    def compound(self) -> CompoundSettings:
+        return CompoundSettings(name=self.values["compound.name"])
+
+    @property
+    def booth(self) -> BoothSettings:
+        v = self.values
+        return BoothSettings(
+            gate=v["booth.gate"], language=v["booth.language"], guard=v.get("booth.guard", "")
+        )
+
+    @property
+    def rules(self) -> RulesSettings:
+        v = self.values
+        return RulesSettings(
+            fever_threshold_c=v["rules.fever_threshold_c"],
+            delivery_vehicle_limit_min=v["rules.delivery_vehicle_limit_min"],
+            visitor_free_parking_min=v["rules.visitor_free_parking_min"],
+            parking_fee_per_started_hour=v["rules.parking_fee_per_started_hour"],
+            release_slip_retention_years=v["rules.release_slip_retention_years"],
+            personal_data_retention_days=v["rules.personal_data_retention_days"],
+        )
+
+    @property
+    def reader(self) -> ReaderSettings:
+        v = self.values
+        return ReaderSettings(
+            kind=v["reader.kind"],
+            debounce_ms=v["reader.debounce_ms"],
+            sim_rate_per_min=v["reader.sim_rate_per_min"],
+            wedge_format=WedgeFormat.parse(v["reader.wedge_format"]),
+            wedge_lane=v["reader.wedge_lane"],
+            pcsc_in=v.get("reader.pcsc_in"),
+            pcsc_out=v.get("reader.pcsc_out"),
+        )
 
     @property
     def language(self) -> str:
@@ -200,7 +275,7 @@ def load_settings(
     """Defaults, then the config file, then the environment. CLI options are applied by the caller."""
     env = os.environ if env is None else env
     settings = Settings()
-    _apply_file(settings, _read_toml(DEFAULT_CONFIG), "default")
+    _apply_file(settings, _read_toml(DEFAULTS), "default")
     settings.values.setdefault("booth.language", language_from_locale())
     settings.sources.setdefault("booth.language", "locale")
     settings.values.setdefault("storage.db", str(user_data_dir() / "guardpost.db"))

@@ -1,18 +1,44 @@
-"""The demo compound: ``data/demo/`` imported through the same path users use (``guardpost import``)."""
+"""The demo compound: ``data/demo/`` (installed as ``guardpost_data``) imported through the same path
+users use (``guardpost import``)."""
 
 from __future__ import annotations
 
+import os
 import sqlite3
+import tempfile
 import tomllib
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from data import DEMO_DIR
 from guardpost.access import stamp
 from guardpost.auth import hash_pin
 from guardpost.importer import KINDS, Counts, import_csv
 from guardpost.storage import connect, transaction
+from guardpost_data import DEMO_DIR
+
+DEMO_GUARD = "G01"  # the guard on duty when the demo opens (until PIN login exists)
+
+
+def demo_path() -> Path:
+    """Where ``guardpost demo`` keeps its database unless told otherwise (reused next time)."""
+    uid = os.getuid() if hasattr(os, "getuid") else 0
+    return Path(tempfile.gettempdir()) / f"guardpost-demo-{uid}.db"
+
+
+def example_resident(path: Path) -> tuple[str, str, str] | None:
+    """One resident to try the forgot-card check with: (name, unit, ID last four)."""
+    conn = connect(path)
+    try:
+        row = conn.execute(
+            "SELECT p.name, u.code, p.id_last4 FROM person p JOIN unit u ON u.id = p.unit_id"
+            " WHERE p.role = 'owner' AND p.id_last4 IS NOT NULL AND NOT EXISTS"
+            " (SELECT 1 FROM card c WHERE c.person_id = p.id AND c.status = 'blacklisted')"
+            " ORDER BY p.id LIMIT 1"
+        ).fetchone()
+    finally:
+        conn.close()
+    return (str(row[0]), str(row[1]), str(row[2])) if row else None
 
 
 def build(path: Path, demo_dir: Path = DEMO_DIR) -> dict[str, Counts]:

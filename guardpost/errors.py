@@ -1,23 +1,40 @@
-"""Errors a person can act on: a catalogue key for the title and one for the next step."""
+"""Errors a person can act on: a catalogue key and its parameters, shown in their language.
+
+``Explained`` is the one shape (``domain.Said``): a message key plus parameters.
+``GuardpostError`` adds a next step and the CLI's exit status; ``InvalidValue`` is a refused value
+(a typed field, a CSV cell, a card number: ``validate.Invalid``, ``uid.UidError`` and the
+importer's checks); ``RowProblem`` places one such refusal at a row and column of a file.
+"""
 
 from __future__ import annotations
 
+from guardpost import exits
+from guardpost.domain import Said
 from guardpost.i18n import t
 
 
-class GuardpostError(Exception):
+class Explained(Said):
+    """A catalogue key and the parameters of its message (``domain.Said``), as an error says it."""
+
+    def message(self, lang: str | None = None) -> str:
+        return self.text(lang)
+
+    __hash__ = object.__hash__  # errors compare by identity, like any exception
+    __eq__ = object.__eq__
+
+
+class GuardpostError(Explained, Exception):
     """A domain error with a title and a next step, both from the catalogue.
 
-    ``exit_code`` is what the CLI exits with when this error ends a command.
+    ``exit_code`` is what the CLI exits with when this error ends a command (``guardpost.exits``).
     """
 
-    exit_code = 3
+    exit_code = exits.BAD_VALUE
 
     def __init__(self, key: str, hint_key: str | None = None, /, **params: object) -> None:
-        super().__init__(key)
-        self.key = key
+        Explained.__init__(self, key, **params)
+        Exception.__init__(self, key)
         self.hint_key = hint_key
-        self.params = params
 
     def title(self, lang: str | None = None) -> str:
         return t(self.key, lang, **self.params)
@@ -34,36 +51,54 @@ class GuardpostError(Exception):
 
 
 class ConfigError(GuardpostError):
-    exit_code = 3
+    exit_code = exits.BAD_VALUE
 
 
 class StorageError(GuardpostError):
-    exit_code = 4
+    exit_code = exits.STORAGE
+
+
+class InvalidValue(Explained, ValueError):
+    """A value that cannot be used; ``key`` names the reason in the catalogue."""
+
+    def __init__(self, key: str, /, **params: object) -> None:
+        Explained.__init__(self, key, **params)
+        ValueError.__init__(self, key)
+
+    def __str__(self) -> str:
+        try:
+            return self.message()
+        except KeyError:  # a broken catalogue must not hide the original problem
+            return f"{self.key} {self.params!r}"
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.key!r}, {self.params!r})"
 
 
 class ImportRejected(GuardpostError):
     """A CSV import found bad rows; nothing was written. ``problems`` lists them."""
 
-    exit_code = 5
+    exit_code = exits.IMPORT_REFUSED
 
     def __init__(self, problems: list[RowProblem]) -> None:
         super().__init__("import.rejected", "import.rejected_hint", count=len(problems))
         self.problems = problems
 
 
-class RowProblem:
+class RowProblem(Explained):
     """One bad cell: the file's row number (header is row 1), the column, and why."""
 
-    __slots__ = ("row", "column", "key", "params")
-
-    def __init__(self, row: int, column: str, key: str, **params: object) -> None:
+    def __init__(self, row: int, column: str, key: str, /, **params: object) -> None:
+        super().__init__(key, **params)
         self.row = row
         self.column = column
-        self.key = key
-        self.params = params
+
+    @classmethod
+    def of(cls, row: int, column: str, refusal: Explained) -> RowProblem:
+        return cls(row, column, refusal.key, **refusal.params)
 
     def reason(self, lang: str | None = None) -> str:
-        return t(self.key, lang, **self.params)
+        return self.message(lang)
 
     def describe(self, lang: str | None = None) -> str:
         return t("import.row_problem", lang, row=self.row, column=self.column, reason=self.reason(lang))

@@ -1,22 +1,27 @@
-"""Reading access events back: pages of the feed (newest first), filters, search, open alarms."""
+"""Reading access events back: pages of the feed (newest first), filters, search, one event's
+detail, open alarms, and the events other processes wrote since we last looked.
+
+Every query here walks an index backwards from a row id (``tests/test_events.py`` checks the query
+plans): the swipe path keeps only the B-trees an allowed swipe needs (the primary key and the card
+index), so the filters read partial indexes over refused and alarm rows, and time ranges are found
+through the row id, which grows with time (``first_id_since``).
+"""
 
 from __future__ import annotations
 
 import sqlite3
-from datetime import datetime
-from typing import Any
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import StrEnum
 
-from guardpost.access import Swipe
+from guardpost.domain import CardKind, CardStatus, Decision, Lane, PersonRole, Reason, Swipe
 
-FILTERS: dict[str, tuple[str, ...]] = {
-    "all": ("allow", "deny", "alarm"),
-    "refused": ("deny", "alarm"),
-    "alarms": ("alarm",),
-}
-
-_SELECT = """
-SELECT e.id, e.at, e.gate_id, e.lane, e.uid, e.decision, e.reason, e.source, c.kind, p.id, p.name, u.code,
-       p.special_care
+_COLUMNS = """
+e.id, e.at, e.gate_id, e.lane, e.uid, e.decision, e.reason, e.source, c.kind, p.id, p.name, u.code,
+p.special_care, e.as_read, e.detail, e.guard_id
+"""
+_SELECT = f"""
+SELECT {_COLUMNS}
 FROM access_event e
 LEFT JOIN card c ON c.id = e.card_id
 LEFT JOIN person p ON p.id = e.person_id
@@ -24,73 +29,225 @@ LEFT JOIN unit u ON u.id = p.unit_id
 """
 
 
-def _swipe(r: Any) -> Swipe:
+class Filter(StrEnum):
+    ALL = "all"
+    REFUSED = "refused"
+    ALARMS = "alarms"
+
+
+# The WHERE term of each filter: exactly the condition of its partial index (migration 0003), so
+# that SQLite uses the index.
+_FILTER_SQL: dict[Filter, str] = {
+    Filter.ALL: "",
+    Filter.REFUSED: "e.decision <> 'allow'",
+    Filter.ALARMS: "e.decision = 'alarm'",
+}
+FILTER_DECISIONS: dict[Filter, frozenset[Decision]] = {
+    Filter.ALL: frozenset(Decision),
+    Filter.REFUSED: frozenset({Decision.DENY, Decision.ALARM}),
+    Filter.ALARMS: frozenset({Decision.ALARM}),
+}
+PAGE = 200
+_NEWEST = 2**63 - 1
+
+
+def swipe_from_row(r: tuple[object, ...]) -> Swipe:
+    """One row of ``_SELECT`` as a Swipe: the one place a stored event becomes a value."""
     return Swipe(
-        event_id=r[0],
-        at=datetime.fromisoformat(r[1]),
-        gate_id=r[2],
-        lane=r[3],
-        uid=r[4],
-        decision=r[5],
-        reason=r[6],
-        source=r[7],
-        card_kind=r[8],
-        person_id=r[9],
-        person=r[10],
-        unit=r[11],
-        special_care=r[12],
+        event_id=int(str(r[0])),
+        at=datetime.fromisoformat(str(r[1])),
+        gate_id=str(r[2]),
+        lane=Lane(str(r[3])),
+        uid=_opt(r[4]),
+        decision=Decision(str(r[5])),
+        reason=Reason(str(r[6])),
+        source=str(r[7]),
+        card_kind=CardKind(str(r[8])) if r[8] else None,
+        person_id=int(str(r[9])) if r[9] is not None else None,
+        person=_opt(r[10]),
+        unit=_opt(r[11]),
+        special_care=_opt(r[12]),
+        as_read=_opt(r[13]),
+        detail=_opt(r[14]),
+        guard_id=int(str(r[15])) if r[15] is not None else None,
     )
+
+
+def _opt(value: object) -> str | None:
+    return None if value is None else str(value)
+
+
+def like_escape(term: str) -> str:
+    """``term`` for a LIKE pattern with ``ESCAPE '\\'``: a typed ``%`` or ``_`` means itself."""
+    return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _search_ids(term: str, before_id: int, limit: int, where: str) -> tuple[str, list[object]]:
+    """Ids of events matching ``term``: a person's name (part of it), a unit (``3-2`` finds building 3
+    entrance 2), or a card number (its start). Three index walks, each newest first."""
+    like = like_escape(term)
+    persons = (
+        "SELECT p2.id FROM person p2 LEFT JOIN unit u2 ON u2.id = p2.unit_id"
+        " WHERE p2.name LIKE ? ESCAPE '\\' OR u2.code = ? OR u2.code LIKE ? ESCAPE '\\'"
+    )
+    person_params: list[object] = [f"%{like}%", term, f"{like}-%"]
+    number = f"{like.upper()}%"
+    extra = f" AND {where}" if where else ""
+    sql = f"""
+    SELECT id FROM (SELECT e.id FROM access_event e WHERE e.card_id IN (
+            SELECT c2.id FROM card c2 WHERE c2.person_id IN ({persons}) OR c2.uid LIKE ? ESCAPE '\\')
+        AND e.id < ?{extra} ORDER BY e.id DESC LIMIT ?)
+    UNION ALL
+    SELECT id FROM (SELECT e.id FROM access_event e WHERE e.card_id IS NULL AND e.person_id IS NOT NULL
+        AND e.person_id IN ({persons}) AND e.id < ?{extra} ORDER BY e.id DESC LIMIT ?)
+    UNION ALL
+    SELECT id FROM (SELECT e.id FROM access_event e WHERE e.decision <> 'allow'
+        AND (e.uid LIKE ? ESCAPE '\\' OR upper(e.as_read) LIKE ? ESCAPE '\\')
+        AND e.id < ?{extra} ORDER BY e.id DESC LIMIT ?)
+    """
+    params: list[object] = [*person_params, number, before_id, limit]
+    params += [*person_params, before_id, limit]
+    params += [number, number, before_id, limit]
+    return sql, params
 
 
 def page(
     conn: sqlite3.Connection,
     *,
     before_id: int | None = None,
-    limit: int = 200,
-    mode: str = "all",
+    limit: int = PAGE,
+    mode: Filter = Filter.ALL,
     search: str = "",
 ) -> list[Swipe]:
-    """Up to ``limit`` events older than ``before_id`` (newest first) matching the filter and search.
-
-    Search matches a person's name (substring), a unit code (prefix, ``3-2`` finds building 3 entrance
-    2) or a card UID (prefix). Every branch walks an index backwards from ``before_id``.
-    """
-    where = ["e.id < ?"]
-    params: list[object] = [before_id if before_id is not None else 2**63 - 1]
-    decisions = FILTERS[mode]
-    if len(decisions) < 3:
-        where.append(f"e.decision IN ({', '.join('?' * len(decisions))})")
-        params.extend(decisions)
+    """Up to ``limit`` events older than ``before_id`` (newest first) matching the filter and search."""
+    before = before_id if before_id is not None else _NEWEST
+    where = _FILTER_SQL[Filter(mode)]
     term = search.strip()
     if term:
-        where.append(
-            "(e.person_id IN (SELECT p2.id FROM person p2 LEFT JOIN unit u2 ON u2.id = p2.unit_id"
-            " WHERE p2.name LIKE ? OR u2.code = ? OR u2.code LIKE ?) OR e.uid LIKE ?)"
-        )
-        params.extend([f"%{term}%", term, f"{term}-%", f"{term.upper()}%"])
-    sql = f"{_SELECT} WHERE {' AND '.join(where)} ORDER BY e.id DESC LIMIT ?"
-    params.append(limit)
-    return [_swipe(r) for r in conn.execute(sql, params)]
+        ids_sql, params = _search_ids(term, before, limit, where)
+        sql = f"{_SELECT} WHERE e.id IN ({ids_sql}) ORDER BY e.id DESC LIMIT ?"
+        params.append(limit)
+    else:
+        sql = f"{_SELECT} WHERE e.id < ?{' AND ' + where if where else ''} ORDER BY e.id DESC LIMIT ?"
+        params = [before, limit]
+    return [swipe_from_row(r) for r in conn.execute(sql, params)]
 
 
-def matches(swipe: Swipe, mode: str, search: str) -> bool:
-    """Does a live swipe belong in a feed showing ``mode`` and ``search``? (Same rule as ``page``.)"""
-    if swipe.decision not in FILTERS[mode]:
+def matches(swipe: Swipe, mode: Filter, search: str) -> bool:
+    """Does a live swipe belong in a feed showing ``mode`` and ``search``? (The rule of ``page``.)"""
+    if swipe.decision not in FILTER_DECISIONS[Filter(mode)]:
         return False
     term = search.strip()
     if not term:
         return True
+    number = term.upper()
+    refused = swipe.decision != Decision.ALLOW
     return bool(
         (swipe.person and term in swipe.person)
         or (swipe.unit and (swipe.unit == term or swipe.unit.startswith(term + "-")))
-        or (swipe.uid and swipe.uid.startswith(term.upper()))
+        or (swipe.uid and swipe.uid.startswith(number) and (swipe.card_kind is not None or refused))
+        or (refused and swipe.as_read and swipe.as_read.upper().startswith(number))
     )
+
+
+def first_id_since(conn: sqlite3.Connection, moment: datetime) -> int:
+    """The id of the first event at or after ``moment`` (a binary search over the row id).
+
+    Events are appended as they happen, so their time grows with their id; a clock set back by
+    hand only makes the boundary a few events early or late, never skips a day.
+    """
+    bounds = conn.execute("SELECT min(id), max(id) FROM access_event").fetchone()
+    if bounds is None or bounds[0] is None:
+        return 1
+    # every event below ``low`` is older than ``moment``; every event from ``high`` on is not
+    low, high = int(bounds[0]), int(bounds[1]) + 1
+    wanted = moment.isoformat(sep=" ")
+    while low < high:
+        mid = (low + high) // 2
+        row = conn.execute(
+            "SELECT id, at FROM access_event WHERE id >= ? ORDER BY id LIMIT 1", (mid,)
+        ).fetchone()
+        if row is None or int(row[0]) >= high or str(row[1]) >= wanted:
+            high = mid  # no event in [mid, row id) at all, and that one is not older: none below mid counts
+        else:
+            low = int(row[0]) + 1
+    return low
 
 
 def open_alarms(conn: sqlite3.Connection, since: datetime, limit: int = 50) -> list[Swipe]:
     """Alarms since ``since`` that no guard has acknowledged yet, newest first."""
+    first = first_id_since(conn, since)
     sql = (
-        f"{_SELECT} WHERE e.decision = 'alarm' AND e.at >= ? "
+        f"{_SELECT} WHERE e.decision = 'alarm' AND e.id >= ? "
         "AND NOT EXISTS (SELECT 1 FROM alarm_ack a WHERE a.event_id = e.id) ORDER BY e.id DESC LIMIT ?"
     )
-    return [_swipe(r) for r in conn.execute(sql, (since.strftime("%Y-%m-%d %H:%M:%S"), limit))]
+    return [swipe_from_row(r) for r in conn.execute(sql, (first, limit))]
+
+
+def newer(conn: sqlite3.Connection, after_id: int, limit: int = 500) -> list[Swipe]:
+    """Events with an id above ``after_id``, oldest first (what another process wrote meanwhile)."""
+    sql = f"{_SELECT} WHERE e.id > ? ORDER BY e.id LIMIT ?"
+    return [swipe_from_row(r) for r in conn.execute(sql, (after_id, limit))]
+
+
+def last_id(conn: sqlite3.Connection) -> int:
+    row = conn.execute("SELECT max(id) FROM access_event").fetchone()
+    return int(row[0]) if row and row[0] is not None else 0
+
+
+def acknowledged(conn: sqlite3.Connection, event_ids: list[int]) -> set[int]:
+    """Which of ``event_ids`` have been acknowledged (by this booth or any other process)."""
+    if not event_ids:
+        return set()
+    marks = ", ".join("?" * len(event_ids))
+    return {
+        int(r[0])
+        for r in conn.execute(f"SELECT event_id FROM alarm_ack WHERE event_id IN ({marks})", event_ids)
+    }
+
+
+@dataclass(frozen=True, slots=True)
+class EventDetail:
+    """Everything about one event that a guard may see (no phone number, no ID digits)."""
+
+    swipe: Swipe
+    gate_name_zh: str
+    gate_name_en: str
+    card_status: CardStatus | None
+    card_valid_from: date | None
+    card_valid_until: date | None
+    role: PersonRole | None
+    guard: str | None
+    acknowledged_by: str | None
+    acknowledged_at: datetime | None
+
+
+def detail(conn: sqlite3.Connection, event_id: int) -> EventDetail | None:
+    row = conn.execute(
+        f"""SELECT {_COLUMNS}, g.name_zh, g.name_en, c.status, c.valid_from, c.valid_until, p.role,
+               gd.name, a.guard_name, a.at
+        FROM access_event e
+        LEFT JOIN card c ON c.id = e.card_id
+        LEFT JOIN person p ON p.id = e.person_id
+        LEFT JOIN unit u ON u.id = p.unit_id
+        LEFT JOIN gate g ON g.id = e.gate_id
+        LEFT JOIN guard gd ON gd.id = e.guard_id
+        LEFT JOIN alarm_ack a ON a.event_id = e.id
+        WHERE e.id = ?""",
+        (event_id,),
+    ).fetchone()
+    if row is None:
+        return None
+    rest = row[16:]
+    return EventDetail(
+        swipe=swipe_from_row(row[:16]),
+        gate_name_zh=str(rest[0] or row[2]),
+        gate_name_en=str(rest[1] or row[2]),
+        card_status=CardStatus(rest[2]) if rest[2] else None,
+        card_valid_from=date.fromisoformat(rest[3]) if rest[3] else None,
+        card_valid_until=date.fromisoformat(rest[4]) if rest[4] else None,
+        role=PersonRole(rest[5]) if rest[5] else None,
+        guard=_opt(rest[6]),
+        acknowledged_by=(str(rest[7]) or "-") if rest[8] else None,
+        acknowledged_at=datetime.fromisoformat(rest[8]) if rest[8] else None,
+    )

@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import locale
 import os
+import string
 import tomllib
 from functools import cache
 from pathlib import Path
 from typing import Any
+
+from guardpost.text import printable
 
 LANGUAGES = ("zh-CN", "en")
 _CATALOGUE_DIR = Path(__file__).parent / "catalogue"
@@ -88,10 +91,24 @@ def current_language() -> str:
     return _current
 
 
+class _Template(string.Formatter):
+    """``str.format`` whose every filled-in field is made printable (``guardpost.text``).
+
+    A catalogue message is a template; its parameters are data (a guard's input, a file's cell, a
+    reader's text) and may hold terminal escapes or bidi overrides: they are shown, never obeyed.
+    """
+
+    def format_field(self, value: Any, format_spec: str) -> str:
+        return printable(format(value, format_spec))
+
+
+_TEMPLATE = _Template()
+
+
 def t(key: str, lang: str | None = None, /, **params: object) -> str:
     """The message ``key`` in ``lang`` (default: the current language), with ``{params}`` filled."""
     entry = catalogue().get(key)
     if entry is None:
         raise KeyError(f"no catalogue entry {key!r}")
     text = entry[lang or _current]
-    return text.format(**params) if params else text
+    return _TEMPLATE.vformat(text, (), params) if params else text

@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -20,17 +20,18 @@ from typing import Any
 from guardpost import uid as uids
 from guardpost import validate
 from guardpost.access import stamp
-from guardpost.errors import GuardpostError, ImportRejected, RowProblem
+from guardpost.domain import CardKind, CardStatus, PersonRole, VehicleKind
+from guardpost.errors import GuardpostError, ImportRejected, InvalidValue, RowProblem
+from guardpost.i18n import LANGUAGES, t
 from guardpost.storage import transaction
+from guardpost.text import first_unsafe
 
 KINDS = ("units", "residents", "cards", "vehicles")
+CELL_MAX = 500  # no cell of these registers is longer; a longer one is refused before it is read
 
 
-class Bad(ValueError):
-    def __init__(self, key: str, **params: object) -> None:
-        super().__init__(key)
-        self.key = key
-        self.params = params
+class Bad(InvalidValue):
+    """A cell the importer itself refuses (a choice, a date, a length)."""
 
 
 def _optional(parse: Callable[[str], Any]) -> Callable[[str], Any]:
@@ -40,15 +41,32 @@ def _optional(parse: Callable[[str], Any]) -> Callable[[str], Any]:
     return check
 
 
+def spellings(
+    prefix: str, codes: Iterable[str], aliases: dict[str, tuple[str, ...]] | None = None
+) -> dict[str, str]:
+    """Every way a spreadsheet may spell each code: the code, its names in the catalogue
+    (``{prefix}.{code}`` in both languages) and the office's other usual words (``aliases``)."""
+    out: dict[str, str] = {}
+    for code in codes:
+        for spelled in (
+            code,
+            *(t(f"{prefix}.{code}", lang) for lang in LANGUAGES),
+            *(aliases or {}).get(code, ()),
+        ):
+            out.setdefault(spelled.strip().lower(), code)
+            out.setdefault(spelled.strip(), code)
+    return out
+
+
 def _choice(options: dict[str, str]) -> Callable[[str], str]:
-    """Accept an English code or its Chinese name: ``owner`` or ``业主``."""
+    """Accept an English code or one of its names: ``owner``, ``业主`` or ``Owner``."""
 
     def check(text: str) -> str:
         value = options.get(text.strip().lower()) or options.get(text.strip())
         if value is None:
             names: dict[str, list[str]] = {}
             for spelled, code in options.items():
-                if spelled != code:
+                if spelled != code and not spelled.isascii():
                     names.setdefault(code, []).append(spelled)
             allowed = " / ".join(
                 f"{code}（{'、'.join(names[code])}）" if code in names else code
@@ -73,38 +91,15 @@ def _text(text: str) -> str:
     return text.strip()
 
 
-ROLES = {
-    "owner": "owner",
-    "业主": "owner",
-    "family": "family",
-    "家属": "family",
-    "tenant": "tenant",
-    "租户": "tenant",
-    "staff": "staff",
-    "员工": "staff",
-}
-CARD_KINDS = {
-    "owner": "owner",
-    "业主卡": "owner",
-    "门禁卡": "owner",
-    "parking_monthly": "parking_monthly",
-    "月租卡": "parking_monthly",
-    "parking_temporary": "parking_temporary",
-    "临时停车卡": "parking_temporary",
-    "staff": "staff",
-    "员工卡": "staff",
-}
-CARD_STATUSES = {
-    "active": "active",
-    "正常": "active",
-    "lost": "lost",
-    "挂失": "lost",
-    "expired": "expired",
-    "过期": "expired",
-    "blacklisted": "blacklisted",
-    "黑名单": "blacklisted",
-}
-VEHICLE_KINDS = {"owner": "owner", "业主": "owner", "staff": "staff", "员工": "staff"}
+ROLES = spellings("role", PersonRole)
+# what property offices write beside the catalogue's own names
+CARD_KINDS = spellings(
+    "kind",
+    CardKind,
+    {"owner": ("门禁卡", "业主卡"), "parking_temporary": ("临时停车卡",), "staff": ("员工卡",)},
+)
+CARD_STATUSES = spellings("status", CardStatus)
+VEHICLE_KINDS = spellings("role", (VehicleKind.OWNER, VehicleKind.STAFF))
 
 
 @dataclass(frozen=True)
@@ -188,6 +183,9 @@ def check(kind: str, path: Path) -> tuple[list[Parsed], list[RowProblem]]:
         text = decode(path.read_bytes())
     except OSError as exc:
         raise GuardpostError("import.unreadable", None, path=path, error=exc.strerror) from None
+    # a cell longer than Python's csv limit (131,072) is refused by its row and column below, not
+    # by the csv module's own error
+    csv.field_size_limit(max(csv.field_size_limit(), len(text) + 1))
     reader = csv.reader(io.StringIO(text, newline=""))
     header = next(reader, None)
     if header is None:
@@ -217,10 +215,14 @@ def check(kind: str, path: Path) -> tuple[list[Parsed], list[RowProblem]]:
                 if column.required:
                     problems.append(RowProblem(number, column.name, "import.required"))
                 continue
+            refusal = _refusal(cell)
+            if refusal is not None:
+                problems.append(RowProblem.of(number, column.name, refusal))
+                continue
             try:
                 values[column.name] = column.parse(cell)
-            except (Bad, validate.Invalid, uids.UidError) as exc:
-                problems.append(RowProblem(number, column.name, exc.key, **exc.params))
+            except InvalidValue as exc:
+                problems.append(RowProblem.of(number, column.name, exc))
         for column in spec:  # short rows: missing trailing cells
             if column.required and values[column.name] is None and column in columns[len(cells) :]:
                 problems.append(RowProblem(number, column.name, "import.required"))
@@ -231,6 +233,17 @@ def check(kind: str, path: Path) -> tuple[list[Parsed], list[RowProblem]]:
             first_seen.setdefault(key, number)
         out.append(Parsed(number, values, complete=not problems or problems[-1].row != number))
     return out, problems
+
+
+def _refusal(cell: str) -> Bad | None:
+    """What makes a cell unreadable whatever its column: too long, or holding a control or bidi
+    character (a terminal escape in a resident's note would paint over the booth screen)."""
+    if len(cell) > CELL_MAX:
+        return Bad("import.too_long", limit=CELL_MAX)
+    unsafe = first_unsafe(cell)
+    if unsafe is not None:
+        return Bad("import.control_char", position=unsafe[0], code=unsafe[1])
+    return None
 
 
 @dataclass

@@ -2,97 +2,33 @@
 
 The schema itself is created and upgraded by the ordered SQL migrations in
 ``guardpost/migrations/``; these classes map onto those tables, and a test checks that the two agree.
-Times are local wall-clock times (one compound, one time zone). Enumerations are stored as their
-lower-case values (``sa_type=String``: SQLAlchemy's own Enum type would store the member *name*).
+Times are local wall-clock times (one compound, one time zone). The enumerations are the booth's
+words from ``guardpost.domain``, stored as their values (``sa_type=String``: SQLAlchemy's own Enum
+type would store the member *name*).
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime
-from enum import StrEnum
 
 from pydantic import NaiveDatetime
 from sqlalchemy import String
 from sqlmodel import Field, SQLModel
 
-
-class GateKind(StrEnum):
-    PEDESTRIAN = "pedestrian"
-    VEHICLE = "vehicle"
-    GARAGE = "garage"
-
-
-class Lane(StrEnum):
-    IN = "in"
-    OUT = "out"
-
-
-class PersonRole(StrEnum):
-    OWNER = "owner"
-    FAMILY = "family"
-    TENANT = "tenant"
-    STAFF = "staff"
-
-
-class CardKind(StrEnum):
-    OWNER = "owner"
-    PARKING_MONTHLY = "parking_monthly"
-    PARKING_TEMPORARY = "parking_temporary"
-    STAFF = "staff"
-
-
-class CardStatus(StrEnum):
-    ACTIVE = "active"
-    LOST = "lost"
-    EXPIRED = "expired"
-    BLACKLISTED = "blacklisted"
-
-
-class VehicleKind(StrEnum):
-    OWNER = "owner"
-    STAFF = "staff"
-    DELIVERY = "delivery"
-    MOVING = "moving"
-    VISITOR = "visitor"
-    EMERGENCY = "emergency"
-
-
-class Decision(StrEnum):
-    ALLOW = "allow"
-    DENY = "deny"
-    ALARM = "alarm"
-
-
-class VisitCategory(StrEnum):
-    RELATIVE = "relative"
-    COURIER = "courier"
-    DELIVERY_VEHICLE = "delivery_vehicle"
-    MOVING_VEHICLE = "moving_vehicle"
-    WORKER = "worker"
-    SALESPERSON = "salesperson"
-    STAFF = "staff"
-    TOUR = "tour"
-    EMERGENCY = "emergency"
-    FORGOT_CARD = "forgot_card"
-
-
-class GuardRole(StrEnum):
-    GUARD = "guard"
-    SQUAD_LEADER = "squad_leader"
-    SUPERVISOR = "supervisor"
-
-
-class LockdownLevel(StrEnum):
-    NORMAL = "normal"
-    RESTRICTED = "restricted"
-    CLOSED = "closed"
-
-
-class LogKind(StrEnum):
-    DUTY = "duty"
-    PATROL = "patrol"
-    INCIDENT = "incident"
-    RECTIFICATION = "rectification"
+from guardpost.domain import (
+    CardKind,
+    CardStatus,
+    Decision,
+    GateKind,
+    GuardRole,
+    Lane,
+    LockdownLevel,
+    LogKind,
+    PersonRole,
+    Reason,
+    VehicleKind,
+    VisitCategory,
+)
 
 
 class Gate(SQLModel, table=True):
@@ -154,21 +90,26 @@ class Guard(SQLModel, table=True):
 
 
 class AccessEvent(SQLModel, table=True):
-    """One card swipe or manual admission and its decision. Append-only (triggers refuse changes)."""
+    """One card swipe or manual admission and its decision. Append-only (triggers refuse changes).
+
+    Indexes (schema 3): only the card index is updated by an allowed swipe; the rest are partial.
+    """
 
     __tablename__ = "access_event"
 
     id: int | None = Field(default=None, primary_key=True)
-    at: NaiveDatetime = Field(index=True)
+    at: NaiveDatetime
     gate_id: str = Field(foreign_key="gate.id")
     lane: Lane = Field(sa_type=String)
     uid: str | None = None
     card_id: int | None = Field(default=None, foreign_key="card.id")
     person_id: int | None = Field(default=None, foreign_key="person.id")
     decision: Decision = Field(sa_type=String)
-    reason: str
+    reason: Reason = Field(sa_type=String)
     source: str
     guard_id: int | None = Field(default=None, foreign_key="guard.id")
+    as_read: str | None = None  # what the reader typed, when it is not the UID (schema 3)
+    detail: str | None = None  # a bad read: the reader format it was read with (schema 3)
 
 
 class Visit(SQLModel, table=True):

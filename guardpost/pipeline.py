@@ -1,9 +1,14 @@
-"""The booth's single writer: card reads in, decided and durable swipes out.
+"""The booth's single writer: card reads in, decided and durable events out.
 
-Readers (any thread) and the UI hand reads to ``submit``; one thread owns the writer connection
-and the ``Gatekeeper``, decides and commits each read in order, and only then calls
-``on_swipe(swipe, read_ns)`` (the feed shows it). A read that cannot be stored is kept,
-reported through ``on_not_saved``, and retried until it is stored: nothing is silently dropped.
+Readers (any thread) and the screen hand reads to ``submit``, which turns each into a card key
+(``readers.intake``, the one place reads are normalised). One thread owns the writer connection and
+the ``Gatekeeper``: it drops repeats (the one debounce, ``reader.debounce_ms``), decides and commits
+each read in order, and only then tells the listener (``on_swipe``: the feed shows it). A read that
+cannot be stored is kept, reported (``on_not_saved``) and retried until it is stored
+(``on_all_saved`` when the last one is in): nothing is silently dropped.
+
+Acknowledgements and manual admissions go through the same thread; an acknowledgement reports
+back whether it was stored (``on_acknowledged``), so an alarm leaves the screen only once it is.
 """
 
 from __future__ import annotations
@@ -16,37 +21,74 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Protocol
 
-from guardpost.access import ExactUid, Gatekeeper, NotSaved, Swipe, stamp
-from guardpost.readers.base import CardRead
+from guardpost.access import Gatekeeper, NotSaved, stamp
+from guardpost.domain import CardRead, Guard, Lane, Swipe
+from guardpost.readers.intake import Intake, Keyed, key_read
 from guardpost.storage import connect
-from guardpost.uid import UidError, WedgeFormat, normalise
+from guardpost.uid import WedgeFormat
 
 RETRY_SECONDS = 1.0
 CHECKPOINT_SECONDS = 2.0
+MINE_KEPT = 4096  # ids this writer stored, remembered so that the file follower does not show them twice
+
+
+class Listener(Protocol):
+    """What the pipeline tells (from its own thread). Every method must return quickly."""
+
+    def on_swipe(self, swipe: Swipe, read_ns: int) -> None: ...
+
+    def on_not_saved(self, read: CardRead, error: NotSaved, waiting: int) -> None: ...
+
+    def on_all_saved(self, stored: int) -> None: ...
+
+    def on_acknowledged(self, event_id: int, error: str | None) -> None: ...
+
+    def on_error(self, exc: BaseException) -> None: ...
 
 
 @dataclass(frozen=True, slots=True)
 class _Pending:
-    read: CardRead
+    intake: Intake
     at: datetime
 
 
 @dataclass(frozen=True, slots=True)
 class _Ack:
     event_id: int
-    guard_id: int | None
-    guard_name: str
 
 
 @dataclass(frozen=True, slots=True)
 class _Manual:
     person_id: int
-    lane: str
+    lane: Lane
     at: datetime
 
 
+@dataclass(frozen=True, slots=True)
+class _SetGuard:
+    guard: Guard | None
+
+
 _STOP = object()
+
+
+class Debounce:
+    """The same card on the same lane again within the window is one swipe; every presentation
+    (counted or not) restarts the window, so a card flickering at the edge of a field is one read."""
+
+    def __init__(self, window_ms: int) -> None:
+        self.window_ns = window_ms * 1_000_000
+        self._last: dict[tuple[str, str], int] = {}
+
+    def is_repeat(self, ident: str, lane: str, read_ns: int) -> bool:
+        last = self._last.get((ident, lane))
+        self._last[(ident, lane)] = read_ns
+        if len(self._last) > 512:  # keep the window's memory small
+            cutoff = read_ns - self.window_ns
+            self._last = {k: v for k, v in self._last.items() if v >= cutoff}
+        return last is not None and read_ns - last < self.window_ns
 
 
 class SwipePipeline:
@@ -54,36 +96,46 @@ class SwipePipeline:
         self,
         db_path: Path,
         gate_id: str,
-        on_swipe: Callable[[Swipe, int], None],
-        on_not_saved: Callable[[CardRead, NotSaved, int], None],
+        listener: Listener,
         *,
+        wedge_format: WedgeFormat,
         debounce_ms: int = 1500,
-        wedge_format: WedgeFormat | None = None,
-        on_error: Callable[[BaseException], None] | None = None,
+        guard: Guard | None = None,
+        now: Callable[[], datetime] = datetime.now,
     ) -> None:
         self.db_path = db_path
         self.gate_id = gate_id
-        self.on_swipe = on_swipe
-        self.on_not_saved = on_not_saved
-        self.on_error = on_error
-        self.debounce_ms = debounce_ms
-        self.wedge_format = wedge_format or WedgeFormat.parse("hex")
+        self.listener = listener
+        self.wedge_format = wedge_format
+        self.debounce = Debounce(debounce_ms)
+        self.guard = guard
+        self.now = now
         self._jobs: queue.Queue[object] = queue.Queue()
         self._unsaved: list[_Pending] = []
         self._thread: threading.Thread | None = None
         self._ready = threading.Event()
         self._startup_error: BaseException | None = None
         self._stopping = threading.Event()
+        self._mine: dict[int, None] = {}
+        self._mine_lock = threading.Lock()
 
     # --- called from any thread -------------------------------------------------------------
     def submit(self, read: CardRead) -> None:
-        self._jobs.put(_Pending(read, datetime.now()))
+        self._jobs.put(_Pending(key_read(read, self.wedge_format), self.now()))
 
-    def acknowledge(self, event_id: int, guard_id: int | None, guard_name: str) -> None:
-        self._jobs.put(_Ack(event_id, guard_id, guard_name))
+    def acknowledge(self, event_id: int) -> None:
+        self._jobs.put(_Ack(event_id))
 
-    def admit_by_hand(self, person_id: int, lane: str) -> None:
-        self._jobs.put(_Manual(person_id, lane, datetime.now()))
+    def admit_by_hand(self, person_id: int, lane: Lane) -> None:
+        self._jobs.put(_Manual(person_id, lane, self.now()))
+
+    def set_guard(self, guard: Guard | None) -> None:
+        self._jobs.put(_SetGuard(guard))
+
+    def is_mine(self, event_id: int) -> bool:
+        """Did this writer store that event? (It has shown it already.)"""
+        with self._mine_lock:
+            return event_id in self._mine
 
     @property
     def unsaved(self) -> int:
@@ -97,6 +149,7 @@ class SwipePipeline:
             raise self._startup_error
 
     def stop(self, timeout: float = 5.0) -> None:
+        """Finish every job already submitted, then stop."""
         self._jobs.put(_STOP)
         if self._thread is not None:
             self._thread.join(timeout)
@@ -105,7 +158,7 @@ class SwipePipeline:
     def _run(self) -> None:
         try:
             conn = connect(self.db_path)
-            keeper = Gatekeeper(conn, self.gate_id, debounce_ms=self.debounce_ms)
+            keeper = Gatekeeper(conn, self.gate_id, guard=self.guard)
         except BaseException as exc:  # reported to start()
             self._startup_error = exc
             self._ready.set()
@@ -153,66 +206,66 @@ class SwipePipeline:
             if isinstance(job, _Pending):
                 self._decide(keeper, job)
             elif isinstance(job, _Ack):
-                self._write_ack(keeper.conn, job)
+                self._write_ack(keeper, job)
             elif isinstance(job, _Manual):
-                self.on_swipe(keeper.admit_by_hand(job.person_id, job.lane, now=job.at), 0)
+                self._shown(keeper.admit_by_hand(job.person_id, job.lane, now=job.at), 0)
+            elif isinstance(job, _SetGuard):
+                keeper.guard = self.guard = job.guard
         except Exception as exc:  # a bug must not stop the booth's writer
-            if self.on_error is not None:
-                self.on_error(exc)
+            self.listener.on_error(exc)
+
+    def _shown(self, swipe: Swipe, read_ns: int) -> None:
+        with self._mine_lock:
+            self._mine[swipe.event_id] = None
+            if len(self._mine) > MINE_KEPT:
+                del self._mine[next(iter(self._mine))]
+        self.listener.on_swipe(swipe, read_ns)
 
     def _decide(self, keeper: Gatekeeper, job: _Pending, *, retry: bool = False) -> bool:
-        read = job.read
+        intake = job.intake
+        read = intake.read
         if not retry and self._unsaved:
             self._unsaved.append(job)  # keep order: older unsaved reads first
-            self.on_not_saved(
-                read,
-                NotSaved("storage.not_saved", "storage.not_saved_hint", error="queued"),
-                len(self._unsaved),
-            )
+            error = NotSaved("storage.not_saved", "storage.not_saved_hint", error="queued")
+            self.listener.on_not_saved(read, error, len(self._unsaved))
             return False
+        if not retry and self.debounce.is_repeat(intake.ident, read.lane, read.read_ns):
+            return True
         try:
-            swipe: Swipe | None
-            if read.uid is not None:
-                if not retry and keeper.is_repeat(read.uid, read.lane, read.read_ns):
-                    return True
+            if isinstance(intake, Keyed):
                 swipe = keeper.swipe(
-                    ExactUid(read.uid), read.lane, uid=read.uid, source=read.reader, now=job.at
+                    intake.key, read.lane, as_read=intake.as_read, source=read.reader, now=job.at
                 )
             else:
-                swipe = self._decide_typed(keeper, job, retry)
-                if swipe is None:
-                    return True
+                fmt = str(self.wedge_format) if read.typed is not None else ""
+                swipe = keeper.refuse_bad_read(intake.typed, read.lane, fmt, source=read.reader, now=job.at)
         except NotSaved as exc:
             if not retry:
                 self._unsaved.append(job)
-            self.on_not_saved(read, exc, len(self._unsaved))
+            self.listener.on_not_saved(read, exc, len(self._unsaved))
             return False
-        self.on_swipe(swipe, read.read_ns)
+        self._shown(swipe, read.read_ns)
         return True
 
-    def _decide_typed(self, keeper: Gatekeeper, job: _Pending, retry: bool) -> Swipe | None:
-        read = job.read
-        typed = read.typed or ""
-        try:
-            key = normalise(typed, self.wedge_format)
-        except UidError as exc:
-            return keeper.refuse_bad_read(typed, read.lane, exc.message(), source=read.reader, now=job.at)
-        ident = key.exact or typed
-        if not retry and keeper.is_repeat(ident, read.lane, read.read_ns):
-            return None
-        return keeper.swipe(
-            key, read.lane, uid=key.exact or typed.strip()[:20], source=read.reader, now=job.at
-        )
-
     def _retry_unsaved(self, keeper: Gatekeeper) -> None:
+        if not self._unsaved:
+            return
+        stored = 0
         while self._unsaved:
             if not self._decide(keeper, self._unsaved[0], retry=True):
                 return
             self._unsaved.pop(0)
+            stored += 1
+        self.listener.on_all_saved(stored)
 
-    @staticmethod
-    def _write_ack(conn: sqlite3.Connection, ack: _Ack) -> None:
-        conn.execute(
-            "INSERT OR IGNORE INTO alarm_ack (event_id, guard_id, guard_name, at) VALUES (?, ?, ?, ?)",
-            (ack.event_id, ack.guard_id, ack.guard_name, stamp(datetime.now())),
-        )
+    def _write_ack(self, keeper: Gatekeeper, ack: _Ack) -> None:
+        guard = keeper.guard
+        try:
+            keeper.conn.execute(
+                "INSERT OR IGNORE INTO alarm_ack (event_id, guard_id, guard_name, at) VALUES (?, ?, ?, ?)",
+                (ack.event_id, guard.id if guard else None, guard.name if guard else "", stamp(self.now())),
+            )
+        except sqlite3.Error as exc:
+            self.listener.on_acknowledged(ack.event_id, str(exc))
+            return
+        self.listener.on_acknowledged(ack.event_id, None)

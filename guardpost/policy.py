@@ -1,43 +1,56 @@
-"""The one decision engine for a card at a gate: allow, deny or alarm, a reason code and a hint.
+"""The one decision engine for a person at a gate: allow, deny or alarm, with a reason and a hint.
 
-Pure and fast: no I/O, no clock. The TUI feed, ``guardpost swipe`` and any later gate all call
-``decide``. Rules from DOMAIN.md ("Cards", "Vehicles", "Lockdown levels", "People and places").
+Pure and fast: no I/O, no clock. The swipe path, the forgot-card form, ``guardpost swipe`` and the
+simulator all call it. Rules from DOMAIN.md ("Cards", "Vehicles", "Lockdown levels", "People and
+places").
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-ALLOW, DENY, ALARM = "allow", "deny", "alarm"
-RESIDENT_ROLES = frozenset({"owner", "family", "tenant"})
+from guardpost.domain import (
+    RESIDENT_ROLES,
+    CardKind,
+    CardStatus,
+    Decision,
+    GateKind,
+    Lane,
+    LockdownLevel,
+    PersonRole,
+    Reason,
+)
 
 # Which card kinds open which kind of gate. DOMAIN.md "Cards" / "Vehicles": owner cards open
 # pedestrian gates and the ground car barrier; parking cards open barriers and the garage;
 # company staff vehicles are not admitted at the ground vehicle gate.
-CARD_KINDS_BY_GATE: dict[str, frozenset[str]] = {
-    "pedestrian": frozenset({"owner", "staff"}),
-    "vehicle": frozenset({"owner", "parking_monthly", "parking_temporary"}),
-    "garage": frozenset({"parking_monthly", "parking_temporary"}),
+CARD_KINDS_BY_GATE: dict[GateKind, frozenset[CardKind]] = {
+    GateKind.PEDESTRIAN: frozenset({CardKind.OWNER, CardKind.STAFF}),
+    GateKind.VEHICLE: frozenset({CardKind.OWNER, CardKind.PARKING_MONTHLY, CardKind.PARKING_TEMPORARY}),
+    GateKind.GARAGE: frozenset({CardKind.PARKING_MONTHLY, CardKind.PARKING_TEMPORARY}),
 }
 
-# Every reason code the engine (and the swipe path) can give, with its decision. The catalogue
-# has ``reason.<code>`` (the feed's short text) and ``hint.<code>`` (what the guard should do).
-REASONS: dict[str, str] = {
-    "ok": ALLOW,
-    "special_care": ALLOW,
-    "restricted_check": ALLOW,
-    "lockdown_resident_in": ALLOW,
-    "forgot_card": ALLOW,
-    "unknown_card": DENY,
-    "not_yet_valid": DENY,
-    "expired": DENY,
-    "wrong_gate": DENY,
-    "lockdown_closed": DENY,
-    "bad_read": DENY,
-    "ambiguous_card": DENY,
-    "lost": ALARM,
-    "blacklisted": ALARM,
+# Every reason the engine (and the swipe path) can give, with its decision. The catalogue has
+# ``reason.<code>`` (the feed's short text) and ``hint.<code>`` (what the guard should do next).
+REASONS: dict[Reason, Decision] = {
+    Reason.OK: Decision.ALLOW,
+    Reason.SPECIAL_CARE: Decision.ALLOW,
+    Reason.RESTRICTED_CHECK: Decision.ALLOW,
+    Reason.LOCKDOWN_RESIDENT_IN: Decision.ALLOW,
+    Reason.FORGOT_CARD: Decision.ALLOW,
+    Reason.UNKNOWN_CARD: Decision.DENY,
+    Reason.NOT_YET_VALID: Decision.DENY,
+    Reason.EXPIRED: Decision.DENY,
+    Reason.WRONG_GATE: Decision.DENY,
+    Reason.LOCKDOWN_CLOSED: Decision.DENY,
+    Reason.BAD_READ: Decision.DENY,
+    Reason.AMBIGUOUS_CARD: Decision.DENY,
+    Reason.NOT_A_RESIDENT: Decision.DENY,
+    Reason.LOST: Decision.ALARM,
+    Reason.BLACKLISTED: Decision.ALARM,
+    Reason.BLACKLISTED_PERSON: Decision.ALARM,
 }
 
 
@@ -45,18 +58,18 @@ REASONS: dict[str, str] = {
 class CardFacts:
     """What the swipe path knows about a card and its holder."""
 
-    kind: str
-    status: str
+    kind: CardKind
+    status: CardStatus
     valid_from: date | None = None
     valid_until: date | None = None
-    holder_role: str | None = None
+    holder_role: PersonRole | None = None
     special_care: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class Verdict:
-    decision: str
-    reason: str
+    decision: Decision
+    reason: Reason
 
     @property
     def hint_key(self) -> str:
@@ -66,50 +79,64 @@ class Verdict:
     def reason_key(self) -> str:
         return f"reason.{self.reason}"
 
+    @property
+    def admits(self) -> bool:
+        return self.decision == Decision.ALLOW
 
-def verdict(reason: str) -> Verdict:
+
+def verdict(reason: Reason) -> Verdict:
     return Verdict(REASONS[reason], reason)
 
 
-def decide(card: CardFacts | None, gate_kind: str, lane: str, today: date, lockdown_level: str) -> Verdict:
+def decide(
+    card: CardFacts | None, gate_kind: GateKind, lane: Lane, today: date, level: LockdownLevel
+) -> Verdict:
     """Decide one swipe. ``card`` is None when the UID matches no card."""
     if card is None:
-        return verdict("unknown_card")
+        return verdict(Reason.UNKNOWN_CARD)
     # A lost or blacklisted card alarms whatever else is true of it: the guard must stop it.
-    if card.status == "lost":
-        return verdict("lost")
-    if card.status == "blacklisted":
-        return verdict("blacklisted")
-    if card.status == "expired" or (card.valid_until is not None and today > card.valid_until):
-        return verdict("expired")
+    if card.status == CardStatus.LOST:
+        return verdict(Reason.LOST)
+    if card.status == CardStatus.BLACKLISTED:
+        return verdict(Reason.BLACKLISTED)
+    if card.status == CardStatus.EXPIRED or (card.valid_until is not None and today > card.valid_until):
+        return verdict(Reason.EXPIRED)
     if card.valid_from is not None and today < card.valid_from:
-        return verdict("not_yet_valid")
+        return verdict(Reason.NOT_YET_VALID)
     if card.kind not in CARD_KINDS_BY_GATE.get(gate_kind, frozenset()):
-        return verdict("wrong_gate")
-    if lockdown_level == "closed":
+        return verdict(Reason.WRONG_GATE)
+    if level == LockdownLevel.CLOSED:
         # 里不出、外不进: residents stay home; only registered service workers (staff) pass.
-        if card.kind == "staff":
-            return verdict("ok")
-        if lane == "out" or card.holder_role not in RESIDENT_ROLES:
-            return verdict("lockdown_closed")
-        return verdict("lockdown_resident_in")
+        if card.kind == CardKind.STAFF:
+            return verdict(Reason.OK)
+        if lane == Lane.OUT or card.holder_role not in RESIDENT_ROLES:
+            return verdict(Reason.LOCKDOWN_CLOSED)
+        return verdict(Reason.LOCKDOWN_RESIDENT_IN)
     if card.special_care:
-        return verdict("special_care")
-    if lockdown_level == "restricted":
-        return verdict("restricted_check")
-    return verdict("ok")
+        return verdict(Reason.SPECIAL_CARE)
+    if level == LockdownLevel.RESTRICTED:
+        return verdict(Reason.RESTRICTED_CHECK)
+    return verdict(Reason.OK)
 
 
 def decide_by_hand(
-    card_statuses: frozenset[str], holder_role: str | None, lane: str, lockdown_level: str
+    card_statuses: Iterable[CardStatus], holder_role: PersonRole, lane: Lane, level: LockdownLevel
 ) -> Verdict:
-    """Forgot card (忘带卡): a resident found by unit + ID last four, confirmed by the front desk.
+    """Forgot card (忘带卡): a person found by unit + ID last four, to be confirmed by the front desk.
 
-    DOMAIN.md "Cards": a blacklisted holder must not be let in by hand either. A lost card is the
-    usual reason for coming without one, so it does not stop the admission.
+    DOMAIN.md "Cards" and "Who may come in": only residents are admitted this way (staff carry a
+    badge); a blacklisted holder is not let in by hand either, and raises the alarm. A lost card
+    is the usual reason for coming without one, so it does not stop the admission.
     """
-    if "blacklisted" in card_statuses:
-        return verdict("blacklisted")
-    if lockdown_level == "closed" and (lane == "out" or holder_role not in RESIDENT_ROLES):
-        return verdict("lockdown_closed")
-    return verdict("forgot_card")
+    if CardStatus.BLACKLISTED in frozenset(card_statuses):
+        return verdict(Reason.BLACKLISTED_PERSON)
+    if holder_role not in RESIDENT_ROLES:
+        return verdict(Reason.NOT_A_RESIDENT)
+    if level == LockdownLevel.CLOSED and lane == Lane.OUT:
+        return verdict(Reason.LOCKDOWN_CLOSED)
+    return verdict(Reason.FORGOT_CARD)
+
+
+def allowed_kinds(gate_kind: GateKind) -> tuple[CardKind, ...]:
+    """The card kinds a gate of this kind takes, in a stable order (for the guard's advice)."""
+    return tuple(k for k in CardKind if k in CARD_KINDS_BY_GATE.get(gate_kind, frozenset()))

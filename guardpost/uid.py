@@ -13,12 +13,17 @@ configuration and never guessed (``WedgeFormat``):
 ``dec10_reversed``  the 4 bytes reversed (little-endian), typed in decimal: the usual default of
                     Chinese 13.56 MHz wedge readers
 ``wiegand26``       facility (0-255) and card number (0-65535) as ``FFF,CCCCC`` or ``FFFCCCCC``,
-                    from 3 of the 4 UID bytes
+                    from 3 of the 4 UID bytes; with ``dec24`` the same 24 bits as one 8-digit
+                    decimal (``13961168``), as cheap 125 kHz EM4100 readers type a Wiegand-26 frame
+
+A 5-byte EM4100 ID (10 hex digits, the "ID card" of older compounds) is a UID too: it matches a
+``hex`` read of its 10 digits exactly, and a ``wiegand26:last3`` read of its last 3 bytes.
 
 Options, after a colon: ``padded`` / ``unpadded`` (dec10 forms: always / never zero-padded to 10
 digits; default: accept both), ``first3`` / ``last3`` and ``read`` / ``reversed`` (wiegand26:
 which 3 bytes, and whether the facility is the first of them in read order or the bytes are
-reversed), ``cascade`` (a 4-byte-only reader that reads a 7-byte UID as ``88`` + its first 3 bytes).
+reversed), ``dec24`` (wiegand26: the 24 bits typed as one decimal number, not as facility + card),
+``cascade`` (a 4-byte-only reader that reads a 7-byte UID as ``88`` + its first 3 bytes).
 
 ``normalise`` turns the typed text into a ``UidKey`` that finds the card: an exact UID, or only
 3 of its bytes when the reader does not give more. ``typed`` is its inverse (tests, simulator);
@@ -32,15 +37,17 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Literal
 
+from guardpost.errors import InvalidValue
 from guardpost.i18n import t
 
 Form = Literal["hex", "hex_reversed", "dec10", "dec10_reversed", "wiegand26"]
 WiegandBytes = Literal["first3", "last3"]
 WiegandOrder = Literal["read", "reversed"]
+WiegandText = Literal["fc", "dec24"]
 
 FORMS: tuple[Form, ...] = ("hex", "hex_reversed", "dec10", "dec10_reversed", "wiegand26")
-UID_BYTE_LENGTHS = (4, 7, 10)
-UID_HEX_LENGTHS = (8, 14, 20)
+UID_BYTE_LENGTHS = (4, 5, 7, 10)  # ISO 14443 single, double and triple size; 5: EM4100
+UID_HEX_LENGTHS = (8, 10, 14, 20)
 CASCADE_TAG = 0x88
 """ISO/IEC 14443-3 cascade tag: a 4-byte-only reader reads a 7-byte UID as 88 + its first 3 bytes."""
 
@@ -56,29 +63,27 @@ _DIGITS_RE = re.compile(r"[0-9]+")
 _SEPARATORS_RE = re.compile(r"[\s:\-]")
 _WIEGAND_COMMA_RE = re.compile(r"([0-9]{1,3})\s*,\s*([0-9]{1,5})")
 _WIEGAND_DIGITS_RE = re.compile(r"([0-9]{3})([0-9]{5})")
+_DEC24_RE = re.compile(r"[0-9]{8}")
+_MAX_U24 = 0xFF_FFFF
 _CLIP = 40
 
 
-class UidError(ValueError):
+class UidError(InvalidValue):
     """A UID or typed card number that cannot be used, with a catalogue message.
 
-    ``key`` is the catalogue key (also ``args[0]``), ``params`` its ``str.format`` parameters.
     Errors about a reader's typed text carry the reader's ``fmt``; their message names it
     (``{format}``) and describes it in the message's language (``{desc}``).
     """
 
-    def __init__(self, key: str, fmt: WedgeFormat | None = None, **params: object) -> None:
-        super().__init__(key)
-        self.key = key
+    def __init__(self, key: str, fmt: WedgeFormat | None = None, /, **params: object) -> None:
+        if fmt is not None:
+            params = {"format": str(fmt), **params}
+        super().__init__(key, **params)
         self.fmt = fmt
-        self.params: dict[str, object] = {"format": str(fmt), **params} if fmt is not None else params
 
     def message(self, lang: str | None = None) -> str:
         extra = {"desc": self.fmt.describe(lang)} if self.fmt is not None else {}
         return t(self.key, lang, **self.params, **extra)
-
-    def __str__(self) -> str:
-        return self.message()
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +95,7 @@ class WedgeFormat:
     wiegand_bytes: WiegandBytes = "first3"  # wiegand26: UID bytes 0,1,2 or 1,2,3
     wiegand_order: WiegandOrder = "read"  # wiegand26: facility = first taken byte, or reversed
     cascade: bool = False  # a 4-byte-only reader: a 7-byte UID arrives as 88 + its first 3 bytes
+    wiegand_text: WiegandText = "fc"  # wiegand26: "FFF,CCCCC" (facility, card) or one 24-bit decimal
 
     def __post_init__(self) -> None:
         ok = (
@@ -99,7 +105,11 @@ class WedgeFormat:
             and self.wiegand_order in _ORDER_BY_NAME
             and self.cascade in (True, False)
             and (self.padded is None or self.form in _DEC_FORMS)
-            and (self.form == "wiegand26" or (self.wiegand_bytes, self.wiegand_order) == ("first3", "read"))
+            and self.wiegand_text in ("fc", "dec24")
+            and (
+                self.form == "wiegand26"
+                or (self.wiegand_bytes, self.wiegand_order, self.wiegand_text) == ("first3", "read", "fc")
+            )
             and not (self.cascade and self.form == "wiegand26")
         )
         if not ok:
@@ -123,6 +133,7 @@ class WedgeFormat:
         wiegand_bytes: WiegandBytes | None = None
         wiegand_order: WiegandOrder | None = None
         cascade = False
+        text: WiegandText | None = None
         for option in options:
             if option in _PADDED_BY_NAME and padded is None:
                 padded = _PADDED_BY_NAME[option]
@@ -132,9 +143,11 @@ class WedgeFormat:
                 wiegand_order = _ORDER_BY_NAME[option]
             elif option == "cascade" and not cascade:
                 cascade = True
+            elif option == "dec24" and text is None:
+                text = "dec24"
             else:
                 raise UidError("uid.bad_spec", spec=spec)
-        return cls(form, padded, wiegand_bytes or "first3", wiegand_order or "read", cascade)
+        return cls(form, padded, wiegand_bytes or "first3", wiegand_order or "read", cascade, text or "fc")
 
     def __str__(self) -> str:
         parts: list[str] = [self.form]
@@ -142,6 +155,8 @@ class WedgeFormat:
             parts.append(self.wiegand_bytes)
         if self.wiegand_order != "read":
             parts.append(self.wiegand_order)
+        if self.wiegand_text != "fc":
+            parts.append(self.wiegand_text)
         if self.padded is not None:
             parts.append("padded" if self.padded else "unpadded")
         if self.cascade:
@@ -155,6 +170,8 @@ class WedgeFormat:
             options.append("padded" if self.padded else "unpadded")
         if self.form == "wiegand26":
             options += [self.wiegand_bytes, self.wiegand_order]
+            if self.wiegand_text != "fc":
+                options.append(self.wiegand_text)
         if self.cascade:
             options.append("cascade")
         return t(f"uid.form.{self.form}", lang) + "".join(t(f"uid.opt.{o}", lang) for o in options)
@@ -166,9 +183,10 @@ def all_formats() -> tuple[WedgeFormat, ...]:
     for form in FORMS:
         if form == "wiegand26":
             out += [
-                WedgeFormat(form, None, b, o)
+                WedgeFormat(form, None, b, o, wiegand_text=x)
                 for b in _BYTES_BY_NAME.values()
                 for o in _ORDER_BY_NAME.values()
+                for x in ("fc", "dec24")
             ]
         else:
             pads: tuple[bool | None, ...] = (None, True, False) if form in _DEC_FORMS else (None,)
@@ -185,8 +203,8 @@ class UidKey:
 
     ``exact``: the canonical UID. ``prefix3``: 6 hex chars equal to the first 3 UID bytes, and if
     ``length`` is set the stored UID has that many hex chars (14 for a cascade-truncated 7-byte
-    UID). ``suffix3``: 6 hex chars equal to bytes 1..3 of a 4-byte UID. A partial key can match
-    several cards.
+    UID). ``suffix3``: 6 hex chars equal to the last 3 bytes of a 4- or 5-byte UID. A partial key
+    can match several cards.
     """
 
     exact: str | None = None
@@ -223,7 +241,7 @@ class UidKey:
                 return "substr(uid, 1, 6) = ? AND length(uid) = ?", (self.prefix3, self.length)
             return "substr(uid, 1, 6) = ?", (self.prefix3,)
         assert self.suffix3 is not None
-        return "substr(uid, -6) = ? AND length(uid) = 8", (self.suffix3,)
+        return "substr(uid, -6) = ? AND length(uid) IN (8, 10)", (self.suffix3,)
 
     def matches(self, uid: str) -> bool:
         """Whether the stored canonical ``uid`` matches, exactly as ``sql()`` would."""
@@ -231,7 +249,7 @@ class UidKey:
             return uid == self.exact
         if self.prefix3 is not None:
             return uid[:6] == self.prefix3 and (self.length is None or len(uid) == self.length)
-        return uid[-6:] == self.suffix3 and len(uid) == 8
+        return uid[-6:] == self.suffix3 and len(uid) in (8, 10)
 
     def __str__(self) -> str:
         if self.exact is not None:
@@ -254,7 +272,7 @@ def canonical(raw: bytes) -> str:
 def canonical_hex(text: str) -> str:
     """A UID typed or imported as hex (any case; spaces, colons or dashes allowed) → canonical.
 
-    Must come to 8, 14 or 20 hex digits. Full-width characters count as their ASCII forms.
+    Must come to 8, 10, 14 or 20 hex digits. Full-width characters count as their ASCII forms.
     """
     digits = _SEPARATORS_RE.sub("", _nfkc(text))
     if not digits or not _HEX_RE.fullmatch(digits):
@@ -288,7 +306,7 @@ def normalise(typed: str, fmt: WedgeFormat) -> UidKey:
         digits = _SEPARATORS_RE.sub("", text)
         if not _HEX_RE.fullmatch(digits):
             raise fail("uid.not_hex")
-        if fmt.form == "hex" and not fmt.cascade and len(digits) in (14, 20):
+        if fmt.form == "hex" and not fmt.cascade and len(digits) in (10, 14, 20):
             return UidKey(exact=digits.upper())
         if len(digits) != 8:
             raise fail("uid.hex_length_any" if fmt.form == "hex" else "uid.hex_length", count=len(digits))
@@ -309,15 +327,22 @@ def normalise(typed: str, fmt: WedgeFormat) -> UidKey:
         raw = value.to_bytes(4, "big")
         return _four_byte_key(raw if fmt.form == "dec10" else raw[::-1], fmt)
     # wiegand26
-    match = _WIEGAND_COMMA_RE.fullmatch(text) or _WIEGAND_DIGITS_RE.fullmatch(text)
-    if match is None:
-        raise fail("uid.wiegand_syntax")
-    facility, card = int(match[1]), int(match[2])
-    if facility > 0xFF:
-        raise fail("uid.wiegand_facility", facility=facility)
-    if card > 0xFFFF:
-        raise fail("uid.wiegand_card", card=card)
-    taken = bytes([facility]) + card.to_bytes(2, "big")
+    if fmt.wiegand_text == "dec24":
+        if not _DEC24_RE.fullmatch(text):
+            raise fail("uid.dec24_syntax")
+        if int(text) > _MAX_U24:
+            raise fail("uid.dec24_too_big")
+        taken = int(text).to_bytes(3, "big")
+    else:
+        match = _WIEGAND_COMMA_RE.fullmatch(text) or _WIEGAND_DIGITS_RE.fullmatch(text)
+        if match is None:
+            raise fail("uid.wiegand_syntax")
+        facility, card = int(match[1]), int(match[2])
+        if facility > 0xFF:
+            raise fail("uid.wiegand_facility", facility=facility)
+        if card > 0xFFFF:
+            raise fail("uid.wiegand_card", card=card)
+        taken = bytes([facility]) + card.to_bytes(2, "big")
     if fmt.wiegand_order == "reversed":
         taken = taken[::-1]
     if fmt.wiegand_bytes == "first3":
@@ -345,9 +370,9 @@ def typed(uid: str, fmt: WedgeFormat) -> str:
     raw = bytes.fromhex(canonical_hex(uid))
     if fmt.form == "hex" and not fmt.cascade:
         return raw.hex().upper()
-    if fmt.form == "wiegand26" and fmt.wiegand_bytes == "first3":
-        four = raw[:4]
-    elif len(raw) == 4:
+    if fmt.form == "wiegand26":
+        return _typed_wiegand(raw, fmt)
+    if len(raw) == 4:
         four = raw
     elif len(raw) == 7 and fmt.cascade:
         four = bytes([CASCADE_TAG]) + raw[:3]
@@ -360,9 +385,22 @@ def typed(uid: str, fmt: WedgeFormat) -> str:
     if fmt.form in _DEC_FORMS:
         value = int.from_bytes(four if fmt.form == "dec10" else four[::-1], "big")
         return str(value) if fmt.padded is False else f"{value:010d}"
-    taken = four[:3] if fmt.wiegand_bytes == "first3" else four[1:4]
+    raise AssertionError(fmt)  # every form is handled above
+
+
+def _typed_wiegand(raw: bytes, fmt: WedgeFormat) -> str:
+    """The 24 bits a Wiegand-26 reader sends: the first 3 bytes of any UID, or the last 3 of a 4-
+    or 5-byte one; typed as facility,card or as one decimal number."""
+    if fmt.wiegand_bytes == "first3":
+        taken = raw[:3]
+    elif len(raw) in (4, 5):
+        taken = raw[-3:]
+    else:
+        raise UidError("uid.too_long_for_form", fmt, uid=raw.hex().upper(), count=len(raw))
     if fmt.wiegand_order == "reversed":
         taken = taken[::-1]
+    if fmt.wiegand_text == "dec24":
+        return f"{int.from_bytes(taken, 'big'):08d}"
     return f"{taken[0]:03d},{int.from_bytes(taken[1:], 'big'):05d}"
 
 
@@ -375,6 +413,8 @@ _FORM_SPECS = (
     "wiegand26:reversed",
     "wiegand26:last3",
     "wiegand26:last3:reversed",
+    "wiegand26:dec24",
+    "wiegand26:last3:dec24",
     "hex:cascade",
     "hex_reversed:cascade",
     "dec10:cascade",

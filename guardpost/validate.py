@@ -15,7 +15,8 @@ import unicodedata
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from guardpost.i18n import t
+from guardpost.errors import InvalidValue
+from guardpost.text import first_unsafe
 
 __all__ = [
     "Invalid",
@@ -31,26 +32,8 @@ __all__ = [
 ]
 
 
-class Invalid(ValueError):
-    """The text is not a valid value; ``key`` names the reason in the catalogue."""
-
-    def __init__(self, key: str, **params: object) -> None:
-        super().__init__(key)
-        self.key: str = key
-        self.params: dict[str, object] = dict(params)
-
-    def message(self, lang: str | None = None) -> str:
-        """The reason, in ``lang`` (default: the current UI language)."""
-        return t(self.key, lang, **self.params)
-
-    def __str__(self) -> str:
-        try:
-            return self.message()
-        except KeyError:  # a broken catalogue must not hide the original problem
-            return f"{self.key} {self.params!r}"
-
-    def __repr__(self) -> str:
-        return f"Invalid({self.key!r}, {self.params!r})"
+class Invalid(InvalidValue):
+    """The text is not a valid value; ``key`` names the reason in the catalogue (``validate.*``)."""
 
 
 # --- normalisation helpers ----------------------------------------------------------------------
@@ -62,14 +45,19 @@ _HALF_WIDTH[0x00A0] = 0x20
 # Every dash a keyboard or an input method produces, folded to "-" (after the full-width fold).
 _DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\u30fc"
 _DASH_FOLD = {ord(ch): "-" for ch in _DASHES}
-_EDGES = re.compile(r"^[\s\ufeff\u200b\u200c\u200d\u2060]+|[\s\ufeff\u200b\u200c\u200d\u2060]+$")
+# What str.isspace() calls whitespace (a test checks the list), and the BOM and zero-width characters.
+_WHITESPACE = (
+    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006"
+    "\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+)
+_EDGE_CHARS = _WHITESPACE + "\ufeff\u200b\u200c\u200d\u2060"
 _DIGITS = frozenset("0123456789")
 _UPPER = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
 
 
 def _clean(text: str) -> str:
     """Full-width to half-width, dashes folded, surrounding blanks (and BOM / zero-width) removed."""
-    return _EDGES.sub("", text.translate(_HALF_WIDTH).translate(_DASH_FOLD))
+    return text.translate(_HALF_WIDTH).translate(_DASH_FOLD).strip(_EDGE_CHARS)
 
 
 def _is_digits(text: str) -> bool:
@@ -325,8 +313,8 @@ def _small_int(digits: str) -> int:
 
 # --- person names -------------------------------------------------------------------------------
 
-_NAME_DOTS = re.compile(r"\s*[·•・‧∙⋅･]\s*")
-_NAME_SPACES = re.compile(r" {2,}")
+_NAME_DOTS = re.compile(r" ?[·•・‧∙⋅･] ?")
+_NAME_SPACES = re.compile(r"\s+")
 _NAME_PUNCTUATION = frozenset(" ·'-.")
 NAME_MAX = 30
 
@@ -337,7 +325,11 @@ def person_name(text: str) -> str:
     Runs of spaces collapse to one, every middle-dot variant becomes ``·`` without spaces around it.
     Digits (Unicode Nd/No) and control characters are refused; 〇 and Roman numerals count as letters.
     """
-    s = _NAME_SPACES.sub(" ", _NAME_DOTS.sub("·", _clean(text)))
+    unsafe = first_unsafe(text.strip(_EDGE_CHARS))
+    if unsafe is not None:  # a tab, an escape, a bidi override: never part of a name
+        raise Invalid("validate.name.control", code=unsafe[1])
+    # spaces first: each pattern then matches in one pass (a long run of blanks stays linear)
+    s = _NAME_DOTS.sub("·", _NAME_SPACES.sub(" ", _clean(text)))
     if not s:
         raise Invalid("validate.name.empty")
     if len(s) > NAME_MAX:

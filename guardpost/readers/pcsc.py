@@ -13,9 +13,11 @@ UID: GET DATA (``FF CA 00 00 00``, PC/SC part 3); a card that does not answer it
 back to its ATR's historical bytes when they are 4, 7 or 10 bytes long (ISO 14443-4 cards whose
 reader puts the UID there); otherwise the status becomes ``error`` until the card is taken off.
 
-Debounce: the same UID on the same reader within ``retap_gap_ms`` of the previous time it was seen
-there is ignored; each presentation (read or ignored) restarts the gap, so a card flickering at the
-edge of the field gives one read.
+Every presentation is reported; the one debounce of the booth (the same card again within
+``reader.debounce_ms`` is one swipe) is applied by the pipeline, whatever the reader.
+
+Status details are catalogue messages (``reader.pcsc.*``), so the header speaks the guard's language;
+pcsc-lite's own error texts are passed along as their parameters.
 
 ``pyscard`` is optional (extra ``pcsc``): without it ``run`` reports ``error`` / "pyscard not
 installed" and returns once ``stop`` is set.
@@ -30,7 +32,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from guardpost.readers.base import CardRead, LaneName, OnRead, OnStatus, ReaderState, ReaderStatus
+from guardpost.domain import CardRead, Lane, ReaderState, ReaderStatus, Said
+from guardpost.i18n import t
+from guardpost.readers.base import OnRead, OnStatus
 
 log = logging.getLogger(__name__)
 
@@ -81,14 +85,14 @@ def historical_bytes(atr: bytes) -> bytes | None:
 class _Slot:
     """What the loop knows about one watched reader."""
 
-    lane: LaneName
+    lane: Lane
     present: bool = False
     counter: int = -1
     atr: bytes = b""
     presentation: int = 0  # bumped on every new card presentation
     handled: int = 0  # the presentation last dealt with (read, ignored or given up)
     attempts: int = 0
-    problem: str = ""  # why the card now on the reader could not be read ("" = none)
+    problem: Said | None = None  # why the card now on the reader could not be read
 
 
 _Outcome = Literal["read", "no_uid", "card_gone", "failed", "service_gone"]
@@ -99,13 +103,11 @@ class PcscReader:
 
     def __init__(
         self,
-        lanes: Mapping[str, LaneName] | None = None,
-        retap_gap_ms: int = 1500,
+        lanes: Mapping[str, Lane] | None = None,
         poll_timeout_ms: int = 250,
     ) -> None:
         self.name = "pcsc"
-        self.lanes: dict[str, LaneName] | None = dict(lanes) if lanes is not None else None
-        self.retap_gap_ms = retap_gap_ms
+        self.lanes: dict[str, Lane] | None = dict(lanes) if lanes is not None else None
         self.poll_timeout_ms = poll_timeout_ms
 
     # -- public ------------------------------------------------------------------------------------
@@ -115,16 +117,16 @@ class PcscReader:
             loop.run()
         except Exception as exc:  # never raise out of run()
             log.exception("PC/SC reader loop failed")
-            loop.status("error", f"PC/SC loop failed: {exc!r}")
+            loop.status(ReaderState.ERROR, Said("readers.pcsc.failed", error=repr(exc)))
         finally:
-            loop.status("stopped", "")
+            loop.status(ReaderState.STOPPED, None)
 
-    def assign_lanes(self, readers: list[str]) -> dict[str, LaneName]:
+    def assign_lanes(self, readers: list[str]) -> dict[str, Lane]:
         """Reader name -> lane for the readers this reader watches (others are ignored)."""
         if self.lanes is None:
-            order: tuple[LaneName, ...] = ("in", "out")
+            order: tuple[Lane, ...] = (Lane.IN, Lane.OUT)
             return dict(zip(sorted(readers), order, strict=False))
-        out: dict[str, LaneName] = {}
+        out: dict[str, Lane] = {}
         for reader in sorted(readers):
             for fragment, lane in self.lanes.items():
                 if fragment in reader:
@@ -139,13 +141,12 @@ class _Loop:
     def __init__(self, owner: PcscReader, on_read: OnRead, on_status: OnStatus, stop: threading.Event):
         self.owner, self.on_read, self.on_status, self.stop = owner, on_read, on_status, stop
         self.sc: Any = None
-        self.last_status: tuple[ReaderState, str] | None = None
+        self.last_status: tuple[ReaderState, Said | None] | None = None
         self.slots: dict[str, _Slot] = {}
-        self.last_seen: dict[str, tuple[str, int]] = {}  # reader -> (uid, monotonic ns)
         self.pnp_state = 0
 
     # -- callbacks ---------------------------------------------------------------------------------
-    def status(self, state: ReaderState, detail: str) -> None:
+    def status(self, state: ReaderState, detail: Said | None) -> None:
         if (state, detail) == self.last_status:
             return
         self.last_status = (state, detail)
@@ -177,7 +178,7 @@ class _Loop:
     def run(self) -> None:
         self.sc = _load_scard()
         if self.sc is None:
-            self.status("error", "pyscard not installed")
+            self.status(ReaderState.ERROR, Said("readers.pcsc.no_pyscard"))
             self.stop.wait()
             return
         while not self.stop.is_set():
@@ -185,7 +186,7 @@ class _Loop:
                 self.session()
             except Exception as exc:
                 log.exception("PC/SC session failed")
-                self.status("error", f"PC/SC failure: {exc!r}")
+                self.status(ReaderState.ERROR, Said("readers.pcsc.failed", error=repr(exc)))
             self.stop.wait(RETRY_CONTEXT_S)
 
     def session(self) -> None:
@@ -194,9 +195,9 @@ class _Loop:
         hresult, context = sc.SCardEstablishContext(sc.SCARD_SCOPE_USER)
         if hresult != sc.SCARD_S_SUCCESS:
             if hresult in self.codes(_SERVICE_GONE):
-                self.status("no_reader", "pcscd not running")
+                self.status(ReaderState.NO_READER, Said("readers.pcsc.no_service"))
             else:
-                self.status("error", f"cannot reach pcscd: {self.message(hresult)}")
+                self.status(ReaderState.ERROR, Said("readers.pcsc.unreachable", error=self.message(hresult)))
             return
         self.pnp_state = 0
         self.slots = {}  # a new context (pcscd restarted?): a card now on a reader counts as new
@@ -250,7 +251,7 @@ class _Loop:
             if hresult != sc.SCARD_S_SUCCESS:
                 log.info("SCardGetStatusChange: %s", self.message(hresult))
                 if hresult not in self.codes(_SERVICE_GONE):
-                    self.status("error", f"PC/SC: {self.message(hresult)}")
+                    self.status(ReaderState.ERROR, Said("readers.pcsc.error", error=self.message(hresult)))
                 return False
             relist = False
             states = []
@@ -281,9 +282,9 @@ class _Loop:
         if present and (not slot.present or counter != slot.counter):
             slot.presentation += 1
             slot.attempts = 0
-            slot.problem = ""
+            slot.problem = None
         if not present:
-            slot.problem = ""
+            slot.problem = None
         slot.present, slot.counter, slot.atr = present, counter, atr
 
     def retry_pending(self, context: Any) -> bool:
@@ -302,16 +303,10 @@ class _Loop:
         outcome, value = self.fetch_uid(context, reader, slot)
         if outcome == "read":
             slot.handled = slot.presentation
-            now = time.monotonic_ns()
-            previous = self.last_seen.get(reader)
-            self.last_seen[reader] = (value, now)
-            if previous and previous[0] == value and now - previous[1] < self.owner.retap_gap_ms * 1_000_000:
-                log.debug("ignored re-tap of %s on %s", value, reader)
-            else:
-                self.emit(CardRead(reader=reader, lane=slot.lane, uid=value, read_ns=now))
+            self.emit(CardRead(reader=reader, lane=slot.lane, uid=value, read_ns=time.monotonic_ns()))
         elif outcome == "no_uid":
             slot.handled = slot.presentation
-            slot.problem = value
+            slot.problem = Said("readers.pcsc.no_uid", lane=t(f"lane.{slot.lane}"), detail=value)
         elif outcome == "card_gone":
             slot.handled = slot.presentation
             log.debug("card left %s during the read: %s", reader, value)
@@ -319,7 +314,9 @@ class _Loop:
             log.info("reading the card on %s failed (attempt %d): %s", reader, slot.attempts, value)
             if slot.attempts >= MAX_ATTEMPTS:
                 slot.handled = slot.presentation
-                slot.problem = f"cannot read the card on {slot.lane} ({reader}): {value}"
+                slot.problem = Said(
+                    "readers.pcsc.unreadable", lane=t(f"lane.{slot.lane}"), reader=reader, error=value
+                )
         return outcome
 
     def fetch_uid(self, context: Any, reader: str, slot: _Slot) -> tuple[_Outcome, str]:
@@ -355,9 +352,7 @@ class _Loop:
             if hist is not None and len(hist) in UID_LENGTHS:
                 return "read", hist.hex().upper()
             n = "no" if hist is None else f"{len(hist)}"
-            return "no_uid", (
-                f"card on {slot.lane} gives no UID (GET DATA answered {sw}, ATR has {n} historical bytes)"
-            )
+            return "no_uid", f"GET DATA {sw}, ATR {n}"
         finally:
             sc.SCardDisconnect(card, sc.SCARD_LEAVE_CARD)
 
@@ -371,18 +366,22 @@ class _Loop:
     # -- status ------------------------------------------------------------------------------------
     def report_readers(self, readers: list[str]) -> None:
         if not readers:
-            self.status("no_reader", "no reader connected")
+            self.status(ReaderState.NO_READER, Said("readers.pcsc.none_connected"))
         elif not self.slots:
             wanted = ", ".join(repr(k) for k in self.owner.lanes or {})
-            self.status("no_reader", f"no reader matches {wanted} (connected: {', '.join(sorted(readers))})")
+            self.status(
+                ReaderState.NO_READER,
+                Said("readers.pcsc.none_matches", wanted=wanted, connected=", ".join(sorted(readers))),
+            )
         else:
             self.report_cards()
 
     def report_cards(self) -> None:
         if not self.slots:
             return
-        problems = [s.problem for s in self.slots.values() if s.present and s.problem]
+        problems = [s.problem for s in self.slots.values() if s.present and s.problem is not None]
         if problems:
-            self.status("error", "; ".join(problems))
+            self.status(ReaderState.ERROR, problems[0])
         else:
-            self.status("connected", "; ".join(f"{s.lane}: {r}" for r, s in self.slots.items()))
+            lanes = "; ".join(f"{s.lane}: {r}" for r, s in self.slots.items())
+            self.status(ReaderState.CONNECTED, Said("readers.pcsc.lanes", lanes=lanes))

@@ -1,7 +1,9 @@
 """A simulated card reader for ``guardpost demo``: realistic swipes from the cards in the database.
 
 Mostly valid cards for this gate, some refused (unknown, expired, wrong kind), an occasional lost
-or blacklisted card, on both lanes, at a configurable rate with natural jitter.
+or blacklisted card, on both lanes, at a configurable rate with natural jitter. Which part of the
+mix a card belongs to is what the decision engine says of it (``card_pool``): the simulator never
+keeps a rule of its own.
 """
 
 from __future__ import annotations
@@ -12,8 +14,10 @@ import threading
 from datetime import date
 from pathlib import Path
 
-from guardpost.policy import CARD_KINDS_BY_GATE
-from guardpost.readers.base import CardRead, LaneName, OnRead, OnStatus, ReaderStatus
+from guardpost.access import CardRow, gate_kind
+from guardpost.domain import CardRead, GateKind, Lane, LockdownLevel, ReaderState, ReaderStatus, Reason, Said
+from guardpost.policy import CardFacts, decide
+from guardpost.readers.base import OnRead, OnStatus
 
 # (share of swipes, which cards) — the mix a booth sees on an ordinary day
 MIX: tuple[tuple[float, str], ...] = (
@@ -24,26 +28,23 @@ MIX: tuple[tuple[float, str], ...] = (
     (0.02, "lost"),
     (0.01, "blacklisted"),
 )
+# The engine's reasons, sorted into the mix (reasons of other kinds are not simulated)
+POOL_OF_REASON: dict[Reason, str] = {
+    Reason.OK: "valid",
+    Reason.SPECIAL_CARE: "valid",
+    Reason.RESTRICTED_CHECK: "valid",
+    Reason.LOCKDOWN_RESIDENT_IN: "valid",
+    Reason.EXPIRED: "expired",
+    Reason.WRONG_GATE: "wrong_gate",
+    Reason.LOST: "lost",
+    Reason.BLACKLISTED: "blacklisted",
+}
 
 
-def card_pool(
-    kind: str,
-    status: str,
-    valid_from: str | None,
-    valid_until: str | None,
-    allowed: frozenset[str],
-    today: str,
-) -> str | None:
-    """Which part of the mix a card belongs to at a gate opening ``allowed`` kinds (None: no part)."""
-    if status in ("lost", "blacklisted"):
-        return status
-    if status == "expired" or (valid_until and valid_until < today):
-        return "expired"
-    if kind not in allowed:
-        return "wrong_gate"
-    if valid_from and valid_from > today:
-        return None  # not valid yet: not in this simulation's mix
-    return "valid"
+def card_pool(facts: CardFacts, gate: GateKind, today: date) -> str | None:
+    """Which part of the mix a card belongs to at a gate of kind ``gate``: what ``policy.decide``
+    says of it on the way in at the normal level (None: not part of this simulation's mix)."""
+    return POOL_OF_REASON.get(decide(facts, gate, Lane.IN, today, LockdownLevel.NORMAL).reason)
 
 
 class SimReader:
@@ -64,17 +65,19 @@ class SimReader:
     def _pools(self) -> dict[str, list[str]]:
         conn = sqlite3.connect(f"file:{self.db_path}?mode=ro", uri=True)
         try:
-            row = conn.execute("SELECT kind FROM gate WHERE id = ?", (self.gate_id,)).fetchone()
-            allowed = CARD_KINDS_BY_GATE.get(row[0] if row else "pedestrian", frozenset())
-            today = date.today().isoformat()
+            gate = gate_kind(conn, self.gate_id)
+            today = date.today()
             pools: dict[str, list[str]] = {name: [] for _, name in MIX if name != "unknown"}
             # a bounded sample keeps start-up fast on a compound with 100,000 cards
-            for uid, kind, status, since, until in conn.execute(
-                "SELECT uid, kind, status, valid_from, valid_until FROM card ORDER BY random() LIMIT 5000"
+            for row in conn.execute(
+                "SELECT c.id, c.uid, c.kind, c.status, c.valid_from, c.valid_until, p.id, p.name, p.role,"
+                " p.special_care, NULL, NULL FROM card c LEFT JOIN person p ON p.id = c.person_id"
+                " ORDER BY random() LIMIT 5000"
             ):
-                pool = card_pool(kind, status, since, until, allowed, today)
+                card = CardRow._make(row)
+                pool = card_pool(card.facts(), gate, today)
                 if pool is not None:
-                    pools[pool].append(uid)
+                    pools[pool].append(card.uid)
             return pools
         finally:
             conn.close()
@@ -89,15 +92,15 @@ class SimReader:
     def run(self, on_read: OnRead, on_status: OnStatus, stop: threading.Event) -> None:
         try:
             pools = self._pools()
-        except sqlite3.Error as exc:
-            on_status(ReaderStatus(self.name, "error", str(exc)))
+        except Exception as exc:  # a missing gate, a damaged file: shown in the header, never raised
+            on_status(ReaderStatus(self.name, ReaderState.ERROR, Said("readers.sim.failed", error=str(exc))))
             return
         if not pools["valid"]:
-            on_status(ReaderStatus(self.name, "error", "no cards"))
+            on_status(ReaderStatus(self.name, ReaderState.ERROR, Said("readers.sim.no_cards")))
             return
-        on_status(ReaderStatus(self.name, "connected", "simulator"))
+        on_status(ReaderStatus(self.name, ReaderState.SIMULATED, Said("readers.sim.running")))
         mean_gap = 60.0 / self.rate_per_min
         while not stop.wait(self.rng.uniform(0.5, 1.5) * mean_gap):
-            lane: LaneName = "in" if self.rng.random() < 0.55 else "out"
+            lane = Lane.IN if self.rng.random() < 0.55 else Lane.OUT
             on_read(CardRead(reader=self.name, lane=lane, uid=self.next_uid(pools)))
-        on_status(ReaderStatus(self.name, "stopped"))
+        on_status(ReaderStatus(self.name, ReaderState.STOPPED))

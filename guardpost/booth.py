@@ -1,0 +1,382 @@
+"""One running booth: its lock, its state, its writer, its readers and the file it follows.
+
+The screen builds a ``Booth`` from the settings, calls ``open`` off its own thread, then starts the
+readers, and from then on only shows what the booth tells its ``BoothListener`` and passes on what
+the guard does (``acknowledge``, ``admit_by_hand``, ``page`` ...). Everything here runs without
+Textual; ``guardpost run --viewer`` is the same booth without a writer, a lock or readers.
+
+Threads: the writer (``pipeline``), one per card reader, and the follower, which notices commits by
+other processes on the same file (``PRAGMA data_version``, a few times a second) and reads only the
+new rows: an alarm that ``guardpost swipe`` or another booth stored reaches this guard within a second.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from typing import Protocol
+
+from guardpost import events, forgot_card, lockdown
+from guardpost.access import NotSaved, gate_kind
+from guardpost.alarms import AlarmBoard
+from guardpost.config import Settings
+from guardpost.domain import CardRead, GateKind, Guard, Lane, LockdownLevel, ReaderStatus, Swipe
+from guardpost.errors import ConfigError
+from guardpost.events import EventDetail, Filter
+from guardpost.lock import BoothLock
+from guardpost.pipeline import SwipePipeline
+from guardpost.readers import BoothReaders, for_booth
+from guardpost.storage import connect
+
+FOLLOW_SECONDS = 0.25
+ALARM_LOOKBACK = timedelta(hours=24)
+
+
+@dataclass(frozen=True, slots=True)
+class BoothState:
+    """What the header shows: where this booth is, who is on duty, the level in force, the reader."""
+
+    compound: str
+    gate_id: str
+    gate_zh: str
+    gate_en: str
+    gate_kind: GateKind
+    level: LockdownLevel
+    guard: Guard | None
+    reader_kind: str  # pcsc | sim | wedge | viewer
+    viewer: bool = False
+
+    def gate_name(self, lang: str) -> str:
+        return self.gate_zh if lang == "zh-CN" else self.gate_en
+
+
+@dataclass(frozen=True, slots=True)
+class Opening:
+    state: BoothState
+    first_page: list[Swipe]
+    alarms: list[Swipe]
+
+
+class BoothListener(Protocol):
+    """What the booth tells the screen, from its threads. Each method must return quickly."""
+
+    def swipe(self, swipe: Swipe, read_ns: int) -> None: ...
+
+    def not_saved(self, read: CardRead, error: NotSaved, waiting: int) -> None: ...
+
+    def all_saved(self, stored: int) -> None: ...
+
+    def alarms(self, open_alarms: list[Swipe]) -> None: ...
+
+    def acknowledged(self, alarm: Swipe) -> None: ...
+
+    def acknowledge_failed(self, alarm: Swipe, error: str) -> None: ...
+
+    def state(self, state: BoothState) -> None: ...
+
+    def reader(self, status: ReaderStatus) -> None: ...
+
+    def failed(self, exc: BaseException) -> None: ...
+
+
+def guard_on_duty(conn: sqlite3.Connection, gate_id: str, configured: str) -> Guard | None:
+    """The guard of the open shift at this gate; else the configured one (``booth.guard``); else nobody."""
+    row = conn.execute(
+        "SELECT g.id, g.name FROM shift s JOIN guard g ON g.id = s.guard_id"
+        " WHERE s.gate_id = ? AND s.ended_at IS NULL ORDER BY s.id DESC LIMIT 1",
+        (gate_id,),
+    ).fetchone()
+    if row is None and configured:
+        row = conn.execute("SELECT id, name FROM guard WHERE code = ? AND active", (configured,)).fetchone()
+        if row is None:
+            raise ConfigError("booth.unknown_guard", "booth.unknown_guard_hint", code=configured)
+    return Guard(int(row[0]), str(row[1])) if row else None
+
+
+def read_state(conn: sqlite3.Connection, settings: Settings, reader_kind: str, viewer: bool) -> BoothState:
+    gate = settings.gate
+    kind = gate_kind(conn, gate)  # refuses an unknown gate, naming the known ones
+    names = conn.execute("SELECT name_zh, name_en FROM gate WHERE id = ?", (gate,)).fetchone()
+    return BoothState(
+        compound=settings.compound.name,
+        gate_id=gate,
+        gate_zh=str(names[0]),
+        gate_en=str(names[1]),
+        gate_kind=kind,
+        level=lockdown.current(conn),
+        guard=guard_on_duty(conn, gate, settings.booth.guard),
+        reader_kind="viewer" if viewer else reader_kind,
+        viewer=viewer,
+    )
+
+
+def check(settings: Settings) -> None:
+    """Refuse what would stop the booth, before a screen opens: a bad file, an unknown gate or guard."""
+    conn = connect(settings.db_path)
+    try:
+        read_state(conn, settings, "", False)
+    finally:
+        conn.close()
+
+
+class Booth:
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        viewer: bool = False,
+        readers: BoothReaders | None = None,
+        now: Callable[[], datetime] = datetime.now,
+    ) -> None:
+        self.settings = settings
+        self.viewer = viewer
+        self.now = now
+        self.readers = readers if readers is not None else for_booth(settings)
+        self.board = AlarmBoard()
+        self.pipeline: SwipePipeline | None = None
+        self.state: BoothState | None = None
+        self._listener: BoothListener = _Silent()
+        self._lock = BoothLock(settings.db_path, settings.gate)
+        self._stop = threading.Event()
+        self._threads: list[threading.Thread] = []
+        self._last_id = 0
+        self._prepared = False
+
+    # --- life ---------------------------------------------------------------------------------
+    def prepare(self) -> None:
+        """Lock the gate (not in a viewer) and check the file, gate and guard. Raises GuardpostError:
+        another booth runs this gate, a bad file, an unknown gate or guard."""
+        if self._prepared:
+            return
+        if not self.viewer:
+            self._lock.acquire()
+        try:
+            check(self.settings)
+        except BaseException:
+            self._lock.release()
+            raise
+        self._prepared = True
+
+    def open(self, listener: BoothListener) -> Opening:
+        """Blocking (call it off the screen's thread): ``prepare``, read the state, start the writer
+        and the follower."""
+        self._listener = listener
+        self.prepare()
+        try:
+            conn = connect(self.settings.db_path)
+            try:
+                state = read_state(conn, self.settings, self.readers.kind, self.viewer)
+                first = events.page(conn)
+                alarms = events.open_alarms(conn, self.now() - ALARM_LOOKBACK)
+                self._last_id = events.last_id(conn)
+            finally:
+                conn.close()
+            self.state = state
+            self.board = AlarmBoard(alarms)
+            if not self.viewer:
+                reader = self.settings.reader
+                self.pipeline = SwipePipeline(
+                    self.settings.db_path,
+                    self.settings.gate,
+                    _PipelineBridge(self),
+                    wedge_format=reader.wedge_format,
+                    debounce_ms=reader.debounce_ms,
+                    guard=state.guard,
+                    now=self.now,
+                )
+                self.pipeline.start()
+            self._spawn("file-follower", self._follow)
+        except BaseException:
+            self._lock.release()
+            raise
+        return Opening(state, first, self.board.open())
+
+    def start_readers(self) -> None:
+        """Each card reader on a thread of its own (none in a viewer)."""
+        if self.viewer or self.pipeline is None:
+            return
+        pipeline = self.pipeline
+        for reader in [self.readers.wedge, *self.readers.others]:
+            self._spawn(f"reader-{reader.name}", reader.run, pipeline.submit, self._reader_status, self._stop)
+
+    def close(self) -> None:
+        """Stop the readers, let the writer finish what it was given, stop following, unlock."""
+        self._stop.set()
+        if self.pipeline is not None:
+            self.pipeline.stop()
+        for thread in self._threads:
+            thread.join(2)
+        self._threads.clear()
+        self.pipeline = None
+        self._lock.release()
+        self._prepared = False
+
+    def _spawn(self, name: str, target: Callable[..., None], *args: object) -> None:
+        thread = threading.Thread(target=self._guarded, args=(target, *args), name=name, daemon=True)
+        self._threads.append(thread)
+        thread.start()
+
+    def _guarded(self, target: Callable[..., None], *args: object) -> None:
+        try:
+            target(*args)
+        except Exception as exc:  # a thread that dies is told, never silent
+            self._listener.failed(exc)
+
+    def _reader_status(self, status: ReaderStatus) -> None:
+        self._listener.reader(status)
+
+    # --- what the guard does ---------------------------------------------------------------------
+    def submit(self, read: CardRead) -> None:
+        if self.pipeline is not None:
+            self.pipeline.submit(read)
+
+    def acknowledge(self, event_id: int) -> bool:
+        """Send an acknowledgement to the writer; False when there is nothing to send (a viewer, an
+        alarm already acknowledged, or one on its way). The alarm stays until it is stored."""
+        if self.pipeline is None or not self.board.begin_ack(event_id):
+            return False
+        self.pipeline.acknowledge(event_id)
+        return True
+
+    def admit_by_hand(self, person_id: int, lane: Lane) -> None:
+        if self.pipeline is not None:
+            self.pipeline.admit_by_hand(person_id, lane)
+
+    # --- what the screen reads (blocking: call from a worker) -----------------------------------
+    def _read(self) -> sqlite3.Connection:
+        return connect(self.settings.db_path)
+
+    def page(self, before_id: int | None, mode: Filter, search: str) -> list[Swipe]:
+        with contextlib.closing(self._read()) as conn:
+            return events.page(conn, before_id=before_id, mode=mode, search=search)
+
+    def detail(self, event_id: int) -> EventDetail | None:
+        with contextlib.closing(self._read()) as conn:
+            return events.detail(conn, event_id)
+
+    def check_unit(self, unit_code: str) -> None:
+        with contextlib.closing(self._read()) as conn:
+            forgot_card.unit_id(conn, unit_code)
+
+    def forgot_card(self, unit_code: str, id_last4: str, lane: Lane) -> list[forgot_card.Candidate]:
+        with contextlib.closing(self._read()) as conn:
+            return forgot_card.find(conn, unit_code, id_last4, lane)
+
+    # --- from the writer ------------------------------------------------------------------------
+    def _stored(self, swipe: Swipe, read_ns: int) -> None:
+        self._listener.swipe(swipe, read_ns)
+        if self.board.add(swipe):
+            self._listener.alarms(self.board.open())
+
+    def _ack_stored(self, event_id: int, error: str | None) -> None:
+        alarm = self.board.get(event_id)
+        taken = self.board.end_ack(event_id, error is None)
+        if error is not None:
+            if alarm is not None:
+                self._listener.acknowledge_failed(alarm, error)
+            return
+        if taken is not None:
+            self._listener.acknowledged(taken)
+        self._listener.alarms(self.board.open())
+
+    # --- the file follower ------------------------------------------------------------------------
+    def _follow(self) -> None:
+        conn: sqlite3.Connection | None = None
+        version = None
+        while not self._stop.wait(FOLLOW_SECONDS):
+            try:
+                if conn is None:
+                    conn = self._read()
+                now = conn.execute("PRAGMA data_version").fetchone()[0]
+                if now != version:
+                    version = now
+                    self._catch_up(conn)
+            except sqlite3.Error:  # the file is busy or went away for a moment: try again
+                if conn is not None:
+                    conn.close()
+                conn = None
+        if conn is not None:
+            conn.close()
+
+    def _catch_up(self, conn: sqlite3.Connection) -> None:
+        changed = False
+        while True:
+            newer = events.newer(conn, self._last_id)
+            if not newer:
+                break
+            for swipe in newer:
+                self._last_id = max(self._last_id, swipe.event_id)
+                if self.pipeline is not None and self.pipeline.is_mine(swipe.event_id):
+                    continue
+                self._listener.swipe(swipe, 0)
+                changed |= self.board.add(swipe)
+        acked = events.acknowledged(conn, self.board.ids())
+        changed |= self.board.remove({i for i in acked if not self.board.pending(i)})
+        if changed:
+            self._listener.alarms(self.board.open())
+        state = self.state
+        if state is not None:
+            level = lockdown.current(conn)
+            guard = guard_on_duty(conn, state.gate_id, self.settings.booth.guard)
+            if level != state.level or guard != state.guard:
+                self.state = replace(state, level=level, guard=guard)
+                if self.pipeline is not None and guard != state.guard:
+                    self.pipeline.set_guard(guard)
+                self._listener.state(self.state)
+
+
+class _Silent:
+    """The listener before ``open``: nothing to tell anyone yet."""
+
+    def swipe(self, swipe: Swipe, read_ns: int) -> None:
+        pass
+
+    def not_saved(self, read: CardRead, error: NotSaved, waiting: int) -> None:
+        pass
+
+    def all_saved(self, stored: int) -> None:
+        pass
+
+    def alarms(self, open_alarms: list[Swipe]) -> None:
+        pass
+
+    def acknowledged(self, alarm: Swipe) -> None:
+        pass
+
+    def acknowledge_failed(self, alarm: Swipe, error: str) -> None:
+        pass
+
+    def state(self, state: BoothState) -> None:
+        pass
+
+    def reader(self, status: ReaderStatus) -> None:
+        pass
+
+    def failed(self, exc: BaseException) -> None:
+        pass
+
+
+class _PipelineBridge:
+    """The writer's listener: stored events go on the board and to the screen."""
+
+    def __init__(self, booth: Booth) -> None:
+        self.booth = booth
+
+    def on_swipe(self, swipe: Swipe, read_ns: int) -> None:
+        self.booth._stored(swipe, read_ns)
+
+    def on_not_saved(self, read: CardRead, error: NotSaved, waiting: int) -> None:
+        self.booth._listener.not_saved(read, error, waiting)
+
+    def on_all_saved(self, stored: int) -> None:
+        self.booth._listener.all_saved(stored)
+
+    def on_acknowledged(self, event_id: int, error: str | None) -> None:
+        self.booth._ack_stored(event_id, error)
+
+    def on_error(self, exc: BaseException) -> None:
+        self.booth._listener.failed(exc)

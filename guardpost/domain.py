@@ -1,0 +1,258 @@
+"""The booth's words, spelled once: every code the program stores, decides on or shows.
+
+Each enumeration's values are what the database holds (the migrations' CHECK constraints list the
+same values; ``tests/test_domain.py`` compares them). What a person reads for a code comes from the
+catalogue (``t(f"lane.{lane}")``), never from here. The small value types that cross threads and
+layers (a card read, a reader's status, a decided swipe) live here too, so that the readers, the
+pipeline, the reports and the screens all speak of the same things.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+
+class Lane(StrEnum):
+    IN = "in"
+    OUT = "out"
+
+
+class Decision(StrEnum):
+    ALLOW = "allow"
+    DENY = "deny"
+    ALARM = "alarm"
+
+
+class Reason(StrEnum):
+    """Why a swipe or a manual admission was decided as it was (``policy.REASONS`` gives the decision)."""
+
+    OK = "ok"
+    SPECIAL_CARE = "special_care"
+    RESTRICTED_CHECK = "restricted_check"
+    LOCKDOWN_RESIDENT_IN = "lockdown_resident_in"
+    FORGOT_CARD = "forgot_card"
+    UNKNOWN_CARD = "unknown_card"
+    NOT_YET_VALID = "not_yet_valid"
+    EXPIRED = "expired"
+    WRONG_GATE = "wrong_gate"
+    LOCKDOWN_CLOSED = "lockdown_closed"
+    BAD_READ = "bad_read"
+    AMBIGUOUS_CARD = "ambiguous_card"
+    NOT_A_RESIDENT = "not_a_resident"  # only residents are admitted by the forgot-card check
+    LOST = "lost"
+    BLACKLISTED = "blacklisted"
+    BLACKLISTED_PERSON = "blacklisted_person"  # a blacklisted holder asking in without a card
+
+
+class GateKind(StrEnum):
+    PEDESTRIAN = "pedestrian"
+    VEHICLE = "vehicle"
+    GARAGE = "garage"
+
+
+class PersonRole(StrEnum):
+    OWNER = "owner"
+    FAMILY = "family"
+    TENANT = "tenant"
+    STAFF = "staff"
+
+
+RESIDENT_ROLES = frozenset({PersonRole.OWNER, PersonRole.FAMILY, PersonRole.TENANT})
+
+
+class CardKind(StrEnum):
+    OWNER = "owner"
+    PARKING_MONTHLY = "parking_monthly"
+    PARKING_TEMPORARY = "parking_temporary"
+    STAFF = "staff"
+
+
+class CardStatus(StrEnum):
+    ACTIVE = "active"
+    LOST = "lost"
+    EXPIRED = "expired"
+    BLACKLISTED = "blacklisted"
+
+
+class VehicleKind(StrEnum):
+    OWNER = "owner"
+    STAFF = "staff"
+    DELIVERY = "delivery"
+    MOVING = "moving"
+    VISITOR = "visitor"
+    EMERGENCY = "emergency"
+
+
+class VisitCategory(StrEnum):
+    RELATIVE = "relative"
+    COURIER = "courier"
+    DELIVERY_VEHICLE = "delivery_vehicle"
+    MOVING_VEHICLE = "moving_vehicle"
+    WORKER = "worker"
+    SALESPERSON = "salesperson"
+    STAFF = "staff"
+    TOUR = "tour"
+    EMERGENCY = "emergency"
+    FORGOT_CARD = "forgot_card"
+
+
+class GuardRole(StrEnum):
+    GUARD = "guard"
+    SQUAD_LEADER = "squad_leader"
+    SUPERVISOR = "supervisor"
+
+
+class LockdownLevel(StrEnum):
+    """DOMAIN.md "Lockdown levels". With no level on record the compound is at ``DEFAULT``."""
+
+    NORMAL = "normal"
+    RESTRICTED = "restricted"
+    CLOSED = "closed"
+
+    @classmethod
+    def of(cls, stored: str | None) -> LockdownLevel:
+        """The level a stored value means; nothing stored yet means the default level."""
+        return cls(stored) if stored else DEFAULT_LOCKDOWN
+
+
+DEFAULT_LOCKDOWN = LockdownLevel.NORMAL
+
+
+class LogKind(StrEnum):
+    DUTY = "duty"
+    PATROL = "patrol"
+    INCIDENT = "incident"
+    RECTIFICATION = "rectification"
+
+
+class ReaderState(StrEnum):
+    CONNECTED = "connected"
+    SIMULATED = "simulated"  # the demo's simulator: swipes are made up, no card is read
+    NO_READER = "no_reader"
+    ERROR = "error"
+    STOPPED = "stopped"
+
+
+class Source(StrEnum):
+    """Where an event came from, besides a PC/SC reader (whose source is the reader's name)."""
+
+    WEDGE = "wedge"
+    SIM = "sim"
+    CLI = "cli"
+    MANUAL = "manual"
+
+
+# --- value types --------------------------------------------------------------------------------
+
+
+class Said:
+    """A message to show a person: a catalogue key and its parameters, rendered in their language.
+
+    The one shape of every message that crosses a layer: a reader's status detail, an advice, and
+    (``guardpost.errors.Explained``) every error and refusal.
+    """
+
+    def __init__(self, key: str, /, **params: object) -> None:
+        self.key = key
+        self.params: dict[str, object] = dict(params)
+
+    def text(self, lang: str | None = None) -> str:
+        """The message in ``lang``; parameters that are messages themselves (a ``Said``, or a tuple
+        of them: a list) are said in the same language."""
+        from guardpost.i18n import t
+
+        def said(value: object) -> object:
+            if isinstance(value, Said):
+                return value.text(lang)
+            if isinstance(value, tuple) and all(isinstance(v, Said) for v in value):
+                return t("advice.list_joiner", lang).join(v.text(lang) for v in value)
+            return value
+
+        return t(self.key, lang, **{k: said(v) for k, v in self.params.items()})
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Said) and (self.key, self.params) == (other.key, other.params)
+
+    def __hash__(self) -> int:
+        return hash((self.key, tuple(sorted(self.params.items(), key=lambda kv: kv[0]))))
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.key!r}, {self.params!r})"
+
+
+@dataclass(frozen=True, slots=True)
+class CardRead:
+    """One card presented to a reader.
+
+    ``uid`` is the canonical UID (raw UID bytes in read order as upper-case hex) when the reader
+    knows the bytes (PC/SC, simulator); ``typed`` is the raw text a keyboard-wedge reader typed.
+    ``guardpost.readers.intake`` turns either into a card key before the pipeline sees it.
+    """
+
+    reader: str
+    lane: Lane
+    uid: str | None = None
+    typed: str | None = None
+    read_ns: int = field(default_factory=time.monotonic_ns)
+
+
+@dataclass(frozen=True, slots=True)
+class ReaderStatus:
+    reader: str
+    state: ReaderState
+    detail: Said | None = None  # why: no reader, an error (shown in the header, in the UI language)
+
+
+@dataclass(frozen=True, slots=True)
+class Guard:
+    """The guard on duty, stamped on every event and acknowledgement (None: nobody on duty)."""
+
+    id: int
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class Swipe:
+    """A decided and stored event: everything the feed row, its detail view and ``swipe --json`` show."""
+
+    event_id: int
+    at: datetime
+    gate_id: str
+    lane: Lane
+    uid: str | None
+    decision: Decision
+    reason: Reason
+    source: str
+    card_kind: CardKind | None = None
+    person_id: int | None = None
+    person: str | None = None
+    unit: str | None = None
+    special_care: str | None = None
+    as_read: str | None = None  # what the reader sent, when it is not the UID itself (a wedge's digits)
+    detail: str | None = None  # for a bad read: the reader format it was read with
+    guard_id: int | None = None
+
+    @property
+    def shown_number(self) -> str | None:
+        """The card number as the reader gave it (what the front desk can look up)."""
+        return self.as_read or self.uid
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "event_id": self.event_id,
+            "at": self.at.isoformat(sep=" "),
+            "gate": self.gate_id,
+            "lane": str(self.lane),
+            "uid": self.uid,
+            "as_read": self.as_read,
+            "decision": str(self.decision),
+            "reason": str(self.reason),
+            "source": self.source,
+            "card_kind": self.card_kind and str(self.card_kind),
+            "person": self.person,
+            "unit": self.unit,
+            "guard_id": self.guard_id,
+        }
