@@ -1,3 +1,5 @@
-from guardpost.launch import main
+"""``python -m guardpost``: the command line (the booth screen is found by its entry point)."""
+
+from guardpost.cli import main
 
 main()

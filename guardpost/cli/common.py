@@ -1,0 +1,56 @@
+"""What every command group shares: the option types (help texts in the user's language, so they
+are made after the language is settled), the settings of a command, and how an error ends one."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import typer
+
+from guardpost.cli import options
+from guardpost.config import Settings
+from guardpost.i18n import t
+
+# Opens the booth screen (given by the launcher in ``screens``: the core never imports the UI);
+# returns the exit status.
+OpenBooth = Callable[[Settings, bool], int]
+
+
+@dataclass
+class Shared:
+    settings: Settings
+    open_booth: OpenBooth
+
+
+def shared(ctx: typer.Context) -> Shared:
+    found: Shared = ctx.find_root().obj
+    return found
+
+
+def settings(ctx: typer.Context, **given: object) -> Settings:
+    """The command's settings: the file and environment, then this command's options."""
+    return options.apply(shared(ctx).settings, **given)
+
+
+# The options several commands take, with their help in the current language (call these when
+# the commands are built, after the language is settled).
+def db_option() -> Any:
+    return typer.Option(None, "--db", help=t("cli.opt_db"))
+
+
+def gate_option() -> Any:
+    return typer.Option(None, "--gate", help=t("cli.opt_gate"))
+
+
+def lang_option() -> Any:
+    return typer.Option(None, "--lang", help=t("cli.opt_lang"))
+
+
+def json_option() -> Any:
+    return typer.Option(False, "--json", help=t("cli.opt_json"))
+
+
+def echo_json(value: Any) -> None:
+    import json
+
+    typer.echo(json.dumps(value, ensure_ascii=False, indent=1))
