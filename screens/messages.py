@@ -1,4 +1,4 @@
-"""Every message that crosses from a worker thread to the UI: small dataclasses in one place."""
+"""Every message that crosses from a worker thread to the screen: small dataclasses in one place."""
 
 from __future__ import annotations
 
@@ -6,8 +6,7 @@ from dataclasses import dataclass
 
 from textual.message import Message
 
-from guardpost.access import Swipe
-from guardpost.readers.base import ReaderStatus
+from guardpost.domain import ReaderStatus, Swipe
 
 
 @dataclass
@@ -21,8 +20,8 @@ class ReaderChanged(Message):
 
 
 @dataclass
-class OlderLoaded(Message):
-    """A page of older events for the feed's scrollback (``generation`` drops stale pages)."""
+class PageLoaded(Message):
+    """A page of events for the feed (``generation`` drops pages of a filter no longer shown)."""
 
     swipes: list[Swipe]
     generation: int

@@ -1,4 +1,5 @@
-"""A yes/no question answered by keys: Y / Enter for yes, N / Esc for no."""
+"""A yes/no question answered by keys: Y for yes, N or Esc for no (never Enter: a stray Enter, or
+a card reader's, must not say yes)."""
 
 from __future__ import annotations
 
@@ -6,14 +7,15 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Static
 
 from guardpost.i18n import t
+
+from ..widgets.text import Plain
 
 
 class ConfirmScreen(ModalScreen[bool]):
     BINDINGS = [
-        Binding("y", "answer(True)", show=False),  # not Enter: a stray Enter must not say yes
+        Binding("y", "answer(True)", show=False),
         Binding("n,escape", "answer(False)", show=False),
     ]
 
@@ -22,9 +24,9 @@ class ConfirmScreen(ModalScreen[bool]):
         self.question = question
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="confirm-box"):
-            yield Static(self.question, classes="title")
-            yield Static(t("confirm.keys"), classes="hint")
+        with Vertical(id="confirm-box", classes="box"):
+            yield Plain(self.question, classes="title")
+            yield Plain(t("confirm.keys"), classes="hint")
 
     def action_answer(self, yes: bool) -> None:
         self.dismiss(yes)

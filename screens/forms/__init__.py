@@ -1,0 +1,1 @@
+"""Forms a guard fills in over the booth screen, one a file (forgot card; visitors, vehicles ... to come)."""

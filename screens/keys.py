@@ -1,0 +1,65 @@
+"""Keys are a table (STYLE.md 7): for each screen, the key, how it is shown, the action, and the
+catalogue key of what it does. The bindings, the key bar and the F1 help all come from here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.binding import Binding, BindingType
+
+
+@dataclass(frozen=True)
+class Key:
+    key: str  # Textual's key name(s), comma-separated
+    shown: str  # as printed on the key bar and in the help
+    action: str
+    label: str  # catalogue key
+    bar: bool = True  # on the key bar (else only in the help)
+
+
+# Everywhere, over any form: help, acknowledge the alarm, quit.
+APP_KEYS = (
+    Key("f1", "F1", "help", "keys.help"),
+    Key("f5", "F5", "acknowledge", "keys.acknowledge"),
+    Key("f10", "F10", "quit_booth", "keys.quit"),
+)
+BOOTH_KEYS = (
+    Key("f2", "F2", "forgot_card", "keys.forgot_card"),
+    Key("f3", "F3", "cycle_filter", "keys.filter"),
+    Key("f4", "F4", "search", "keys.search"),
+    Key("enter", "Enter", "open_row", "keys.open_row", bar=False),
+    Key("up,down", "↑ ↓", "cursor", "keys.cursor", bar=False),
+    Key("pageup,pagedown", "PgUp PgDn", "page", "keys.scroll", bar=False),
+    Key("home", "Home", "newest", "keys.newest"),
+    Key("end", "End", "oldest", "keys.oldest", bar=False),
+)
+SEARCH_KEYS = (
+    Key("enter", "Enter", "apply", "keys.search_apply"),
+    Key("escape", "Esc", "close", "keys.search_close"),
+)
+FORGOT_KEYS = (
+    Key("enter", "Enter", "next", "keys.next"),
+    Key("f6", "F6", "toggle_lane", "keys.toggle_lane"),
+    Key("escape", "Esc", "cancel", "keys.cancel"),
+)
+DETAIL_KEYS = (Key("escape", "Esc", "close", "keys.close"),)
+
+
+def bindings(
+    keys: tuple[Key, ...], *, only: tuple[str, ...] | None = None, everywhere: bool = False
+) -> list[BindingType]:
+    """Textual bindings for ``keys`` (those whose action the screen handles itself).
+
+    ``everywhere``: the App's keys, which must work over every form and question too; Textual
+    stops ordinary bindings at a modal screen, so these are priority bindings.
+    """
+    chosen = [k for k in keys if only is None or k.action in only]
+    return [Binding(k.key, k.action, show=False, priority=everywhere) for k in chosen]
+
+
+def bar(*tables: tuple[Key, ...]) -> list[tuple[str, str]]:
+    return [(k.shown, k.label) for table in tables for k in table if k.bar]
+
+
+def help_rows(*tables: tuple[Key, ...]) -> list[tuple[str, str]]:
+    return [(k.shown, k.label) for table in tables for k in table]

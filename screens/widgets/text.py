@@ -1,0 +1,67 @@
+"""Text from outside, on screen: never Rich markup, never a terminal control sequence.
+
+``plain`` is the one helper every widget uses for what a person typed, a file held or a reader
+sent (and for catalogue messages, whose parameters are such text): a ``rich.text.Text``, which
+Textual never parses as markup, over ``guardpost.text.printable``, which shows control and bidi
+characters as visible escapes. ``Plain`` is a Static that only shows such text; ``SafeInput`` is
+an Input that drops control and bidi characters from whatever is typed or pasted into it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual.message import Message
+from textual.widgets import Input, Static
+
+from guardpost.text import printable, strip_unsafe
+
+INPUT_MAX = 200  # a pasted novel is refused as a whole (Textual keeps the field as it was)
+
+
+def plain(*parts: str, style: str = "") -> Text:
+    """``parts`` joined, as literal text: markup stays text, escapes become visible. Line breaks
+    are the caller's layout and stay; text from outside that may hold one is made printable first
+    (``t()`` does it for every parameter)."""
+    lines = "".join(parts).split("\n")
+    return Text("\n".join(printable(line) for line in lines), style=style, end="")
+
+
+class Plain(Static):
+    """A Static for literal text: markup is never parsed, whatever it is given."""
+
+    def __init__(self, text: str = "", **kwargs: Any) -> None:
+        super().__init__(plain(text), markup=False, **kwargs)
+
+    def show(self, text: str) -> None:
+        self.update(plain(text))
+
+
+class SafeInput(Input):
+    """An Input whose value never holds a control or bidi character (typed, pasted or set)."""
+
+    class Refused(Message):
+        """Part or all of what was typed or pasted was not taken: ``key`` says why (catalogue)."""
+
+        def __init__(self, field: SafeInput, key: str, count: int) -> None:
+            super().__init__()
+            self.field = field
+            self.key = key
+            self.count = count
+
+    def __init__(self, *args: Any, max_length: int = INPUT_MAX, **kwargs: Any) -> None:
+        super().__init__(*args, max_length=max_length, **kwargs)
+        # a steady cursor: no repaint twice a second beside the live feed, and the same screen each time
+        self.cursor_blink = False
+
+    def validate_value(self, value: str) -> str:
+        return strip_unsafe(value)
+
+    def replace(self, text: str, start: int, end: int) -> None:
+        clean = strip_unsafe(text)
+        if clean != text:
+            self.post_message(self.Refused(self, "input.dropped_controls", len(text) - len(clean)))
+        if self.max_length and len(self.value) - (end - start) + len(clean) > self.max_length:
+            self.post_message(self.Refused(self, "input.too_long", self.max_length))  # the field is kept
+        super().replace(clean, start, end)
