@@ -37,13 +37,28 @@ def _language_reset():
     i18n.set_language("zh-CN")
 
 
-def make_settings(db: Path, lang: str = "zh-CN", gate: str = "east") -> Settings:
+def make_settings(
+    db: Path, lang: str = "zh-CN", gate: str = "east", *, reader: str = "wedge", **extra: object
+) -> Settings:
+    """Settings for a test booth: the keyboard only unless ``reader`` says otherwise; ``extra``
+    keys as ``reader__pcsc_in="..."`` (section__name)."""
     settings = load_settings(env={})
     settings.override("storage.db", str(db), "test")
     settings.override("booth.language", lang, "test")
     settings.override("booth.gate", gate, "test")
+    settings.override("reader.kind", reader, "test")
+    for name, value in extra.items():
+        settings.override(name.replace("__", "."), value, "test")
     i18n.set_language(lang)
     return settings
+
+
+def booth_app(db: Path, lang: str = "zh-CN", *, now: object = None, **settings: object):  # noqa: ANN201
+    """The booth app as the launcher builds it (``make_app``), on a test database, its clock pinned."""
+    from guardpost_screens.app import make_app
+
+    clock = now if now is not None else (lambda: FIXED_NOW)
+    return make_app(make_settings(db, lang, **settings), now=clock)  # type: ignore[arg-type]
 
 
 async def type_fields(pilot, *fields: str) -> None:

@@ -138,7 +138,7 @@ def test_swipe_json(db: Path, run) -> None:  # noqa: ANN001
     assert (out["person"], out["unit"]) == (name, unit)
 
 
-@pytest.mark.parametrize("text", ["ZZZ", "12345", "04A1B2C3D4"])
+@pytest.mark.parametrize("text", ["ZZZ", "12345", "04A1B2C3D4E"])
 def test_bad_uid_text_is_explained_and_writes_nothing(db: Path, run, text: str) -> None:  # noqa: ANN001
     done = run("swipe", text, "--db", str(db), "--lang", "en")
     assert done.returncode not in (0, 1, 2)

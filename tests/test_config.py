@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from data import DEFAULT_CONFIG
+from guardpost.config import DEFAULTS as DEFAULT_CONFIG
 from guardpost.config import SCHEMA, load_settings
 from guardpost.errors import ConfigError
 
@@ -59,13 +59,13 @@ def _bad(tmp_path: Path, text: str) -> ConfigError:
 
 def test_defaults(_isolated_home: Path) -> None:
     s = load_settings(env={})
-    assert s["rules.fever_threshold_c"] == 37.3
-    assert s["rules.delivery_vehicle_limit_min"] == 60
-    assert s["rules.visitor_free_parking_min"] == 30
-    assert s["rules.release_slip_retention_years"] == 2
-    assert s["rules.parking_fee_per_started_hour"] == 5.0
-    assert s["reader.kind"] == "auto"
-    assert s["reader.debounce_ms"] == 1500
+    assert s.rules.fever_threshold_c == 37.3
+    assert s.rules.delivery_vehicle_limit_min == 60
+    assert s.rules.visitor_free_parking_min == 30
+    assert s.rules.release_slip_retention_years == 2
+    assert s.rules.parking_fee_per_started_hour == 5.0
+    assert s.reader.kind == "auto"
+    assert s.reader.debounce_ms == 1500
     assert s.gate == "east"
     assert s.language == "zh-CN"  # C locale says nothing about the guard: the booth default
     assert s.db_path == _isolated_home / "data" / "guardpost" / "guardpost.db"
@@ -93,7 +93,7 @@ def test_a_config_file_overrides_and_is_named_as_the_source(tmp_path: Path) -> N
         f'[storage]\ndb = "{tmp_path / "x.db"}"\n',
     )
     s = load_settings(path, env={})
-    assert (s.gate, s.language, s["rules.fever_threshold_c"]) == ("west", "en", 37.5)
+    assert (s.gate, s.language, s.rules.fever_threshold_c) == ("west", "en", 37.5)
     assert s.db_path == tmp_path / "x.db"
     for key in ("booth.gate", "booth.language", "rules.fever_threshold_c", "storage.db"):
         assert s.sources[key] == str(path)
@@ -112,7 +112,7 @@ def test_the_user_config_file_is_found(_isolated_home: Path) -> None:
     folder.mkdir(parents=True)
     path = _config(folder, "[reader]\ndebounce_ms = 800\n", "config.toml")
     s = load_settings(env={})
-    assert s["reader.debounce_ms"] == 800
+    assert s.reader.debounce_ms == 800
     assert s.sources["reader.debounce_ms"] == str(path)
 
 
@@ -208,7 +208,7 @@ def test_fever_threshold_range(value: float) -> None:
     s = load_settings(env={})
     if 35.0 <= value <= 40.0:
         s.override("rules.fever_threshold_c", value, "test")
-        assert s["rules.fever_threshold_c"] == value
+        assert s.rules.fever_threshold_c == value
     else:
         with pytest.raises(ConfigError):
             s.override("rules.fever_threshold_c", value, "test")

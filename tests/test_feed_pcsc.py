@@ -8,13 +8,13 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import make_settings
+from conftest import booth_app
 from pcscd_fixture import Pcscd, pcscd  # noqa: F401  (session fixture)
 from vpcd_card import VirtualCard
 
-from screens.app import GuardpostApp
-from screens.feed import FeedView
-from screens.header import BoothHeader
+from guardpost_screens.app import GuardpostApp
+from guardpost_screens.widgets.feed import FeedView
+from guardpost_screens.widgets.header import BoothHeader
 
 pytestmark = pytest.mark.pcsc
 SLOT0, SLOT1 = 35963, 35964
@@ -44,11 +44,21 @@ async def wait_until(pilot, condition, timeout: float = 15.0) -> None:
 
 
 def booth_with_pcsc(db: Path) -> GuardpostApp:
-    from guardpost.readers.pcsc import PcscReader
+    """The booth as the settings build it: the core chooses the PC/SC reader and maps the lanes."""
+    from datetime import datetime
 
-    settings = make_settings(db, "en")
-    reader = PcscReader({"Virtual PCD 00 00": "in", "Virtual PCD 00 01": "out"}, retap_gap_ms=1500)
-    return GuardpostApp(settings, reader)
+    return booth_app(
+        db,
+        "en",
+        now=datetime.now,
+        reader="pcsc",
+        reader__pcsc_in="Virtual PCD 00 00",
+        reader__pcsc_out="Virtual PCD 00 01",
+    )
+
+
+def state(header: BoothHeader) -> str | None:
+    return header.reader.state if header.reader is not None else None
 
 
 ACTIVE = "kind = 'owner' AND status = 'active' AND valid_until IS NULL AND length(uid) = 8"
@@ -59,12 +69,12 @@ async def test_three_taps_three_rows(pcscd: Pcscd, demo_db: Path) -> None:
     app = booth_with_pcsc(demo_db)
     async with app.run_test(size=(120, 30)) as pilot:
         header = app.query_one(BoothHeader)
-        await wait_until(pilot, lambda: header.reader == "connected")
+        await wait_until(pilot, lambda: state(header) == "connected")
         for uid in uids:
             await asyncio.to_thread(VirtualCard(bytes.fromhex(uid), SLOT0).tap, 0.8)
         feed = app.query_one(FeedView)
         await wait_until(pilot, lambda: len(feed.rows) == 3)
-        assert [(s.uid, s.decision) for s, _ in reversed(feed.rows)] == [
+        assert [(s.uid, s.decision) for s in reversed(feed.rows)] == [
             (uids[0], "allow"),
             (uids[1], "alarm"),
             (uids[2], "deny"),
@@ -79,7 +89,7 @@ async def test_two_slots_are_the_in_and_out_lanes(pcscd: Pcscd, demo_db: Path) -
     app = booth_with_pcsc(demo_db)
     async with app.run_test(size=(120, 30)) as pilot:
         header = app.query_one(BoothHeader)
-        await wait_until(pilot, lambda: header.reader == "connected")
+        await wait_until(pilot, lambda: state(header) == "connected")
         with VirtualCard(bytes.fromhex(a), SLOT0), VirtualCard(bytes.fromhex(b), SLOT1):
             await wait_until(pilot, lambda: len(app.query_one(FeedView).rows) == 2)
     assert sorted(stored(demo_db)) == sorted([(a, "in", "allow"), (b, "out", "allow")])
@@ -90,14 +100,14 @@ async def test_header_shows_no_reader_while_pcscd_is_down(pcscd: Pcscd, demo_db:
     app = booth_with_pcsc(demo_db)
     async with app.run_test(size=(120, 30)) as pilot:
         header = app.query_one(BoothHeader)
-        await wait_until(pilot, lambda: header.reader == "connected")
+        await wait_until(pilot, lambda: state(header) == "connected")
         await asyncio.to_thread(pcscd.stop)
         try:
-            await wait_until(pilot, lambda: header.reader == "no_reader")
+            await wait_until(pilot, lambda: state(header) == "no_reader")
             assert "no reader" in str(header.render())
         finally:
             await asyncio.to_thread(pcscd.start)
-        await wait_until(pilot, lambda: header.reader == "connected")
+        await wait_until(pilot, lambda: state(header) == "connected")
         await asyncio.to_thread(VirtualCard(bytes.fromhex(uid), SLOT0).tap, 0.8)
         await wait_until(pilot, lambda: len(app.query_one(FeedView).rows) == 1)
     assert stored(demo_db) == [(uid, "in", "allow")]

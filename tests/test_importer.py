@@ -321,7 +321,7 @@ def test_write_time_problems(conn: sqlite3.Connection, tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("uid", "key"),
     [
-        ("04A1B2C3D4", "uid.bad_hex_length"),
+        ("04A1B2C3D4E", "uid.bad_hex_length"),
         ("GHIJKLMN", "uid.bad_hex"),
         ("04A1B2C3D4E5F6A7", "uid.bad_hex_length"),
     ],

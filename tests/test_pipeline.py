@@ -14,10 +14,11 @@ import pytest
 
 from guardpost import pipeline as pipeline_module
 from guardpost import storage
-from guardpost.access import NotSaved, Swipe, stamp
+from guardpost.access import NotSaved, stamp
+from guardpost.domain import CardRead, Guard, Swipe
 from guardpost.errors import GuardpostError
 from guardpost.pipeline import SwipePipeline
-from guardpost.readers.base import CardRead
+from guardpost.uid import WedgeFormat
 
 WAIT = 10.0
 ACTIVE = (
@@ -46,7 +47,9 @@ def _event(db: Path, event_id: int) -> tuple[object, ...] | None:
     conn = sqlite3.connect(db)
     try:
         return conn.execute(
-            "SELECT at, uid, decision, reason, lane, source FROM access_event WHERE id = ?", (event_id,)
+            "SELECT at, uid, decision, reason, lane, source, as_read, detail, guard_id FROM access_event"
+            " WHERE id = ?",
+            (event_id,),
         ).fetchone()
     finally:
         conn.close()
@@ -62,7 +65,8 @@ def _count(db: Path, table: str = "access_event") -> int:
 
 @dataclass
 class Booth:
-    """What the feed would see: every swipe (with what was on disk at that moment) and every failure."""
+    """The pipeline's listener here: every swipe (with what was on disk at that moment), every
+    failure, every acknowledgement and every "all held swipes stored"."""
 
     db: Path
     swipes: list[Swipe] = field(default_factory=list)
@@ -70,6 +74,8 @@ class Booth:
     read_ns: list[int] = field(default_factory=list)
     not_saved: list[tuple[CardRead, NotSaved, int]] = field(default_factory=list)
     errors: list[BaseException] = field(default_factory=list)
+    acks: list[tuple[int, str | None]] = field(default_factory=list)
+    all_saved: list[int] = field(default_factory=list)
     changed: threading.Condition = field(default_factory=threading.Condition)
 
     def on_swipe(self, swipe: Swipe, read_ns: int) -> None:
@@ -85,9 +91,19 @@ class Booth:
             self.not_saved.append((read, error, waiting))
             self.changed.notify_all()
 
-    def on_error(self, error: BaseException) -> None:
+    def on_error(self, exc: BaseException) -> None:
         with self.changed:
-            self.errors.append(error)
+            self.errors.append(exc)
+            self.changed.notify_all()
+
+    def on_acknowledged(self, event_id: int, error: str | None) -> None:
+        with self.changed:
+            self.acks.append((event_id, error))
+            self.changed.notify_all()
+
+    def on_all_saved(self, stored: int) -> None:
+        with self.changed:
+            self.all_saved.append(stored)
             self.changed.notify_all()
 
     def wait(self, done: Callable[[], bool]) -> None:
@@ -108,9 +124,8 @@ def start(booth: Booth) -> Iterator[Callable[..., SwipePipeline]]:
         p = SwipePipeline(
             booth.db,
             "east",
-            booth.on_swipe,
-            booth.on_not_saved,
-            on_error=booth.on_error,
+            booth,
+            wedge_format=WedgeFormat.parse("hex"),
             **kw,  # type: ignore[arg-type]
         )
         p.start()
@@ -147,7 +162,17 @@ def test_each_swipe_is_on_disk_before_it_is_shown(booth: Booth, start: Callable[
     ids = [s.event_id for s in booth.swipes]
     assert ids == sorted(ids)
     for swipe, row in zip(booth.swipes, booth.on_disk, strict=True):
-        assert row == (stamp(swipe.at), swipe.uid, swipe.decision, swipe.reason, "in", "test")
+        assert row == (
+            stamp(swipe.at),
+            swipe.uid,
+            swipe.decision,
+            swipe.reason,
+            "in",
+            "test",
+            None,
+            None,
+            None,
+        )
     assert booth.not_saved == [] and booth.errors == []
 
 
@@ -211,6 +236,7 @@ def test_a_locked_database_loses_nothing(
     assert p.unsaved == 0
     assert _count(booth.db) == 2
     assert booth.errors == []
+    booth.wait(lambda: booth.all_saved == [2])  # the screen is told that nothing is held any more
 
 
 def test_garbage_typed_by_a_wedge_reader_is_a_recorded_bad_read(
@@ -223,32 +249,70 @@ def test_garbage_typed_by_a_wedge_reader_is_a_recorded_bad_read(
     booth.wait(lambda: len(booth.swipes) == 2)
     bad, good = booth.swipes
     assert (bad.decision, bad.reason, bad.source) == ("deny", "bad_read", "wedge")
-    assert bad.detail  # says what was wrong with it
-    assert booth.on_disk[0] is not None and booth.on_disk[0][1:4] == (
-        "ZZ-not-a-card-number",
+    assert (bad.as_read, bad.detail) == ("ZZ-not-a-card-number-at-all", "hex")  # what came, and the setting
+    row = booth.on_disk[0]
+    assert row is not None and (row[1], row[2], row[3], row[6], row[7]) == (
+        None,
         "deny",
         "bad_read",
+        "ZZ-not-a-card-number-at-all",
+        "hex",
     )
-    assert (good.uid, good.decision) == (active, "allow")
+    assert (good.uid, good.decision, good.as_read) == (active, "allow", None)
 
 
-def test_acknowledge_writes_an_alarm_ack(booth: Booth, start: Callable[..., SwipePipeline]) -> None:
+def _guard(db: Path, code: str = "G01") -> Guard:
+    conn = sqlite3.connect(db)
+    try:
+        guard_id, name = conn.execute("SELECT id, name FROM guard WHERE code = ?", (code,)).fetchone()
+    finally:
+        conn.close()
+    return Guard(guard_id, name)
+
+
+def test_acknowledge_writes_an_alarm_ack_by_the_guard_on_duty(
+    booth: Booth, start: Callable[..., SwipePipeline]
+) -> None:
     lost = _uid(booth.db, "c.status = 'lost'")
-    p = start()
+    guard = _guard(booth.db)
+    p = start(guard=guard)
     p.submit(_read(lost))
     booth.wait(lambda: len(booth.swipes) == 1)
     alarm = booth.swipes[0]
-    assert alarm.decision == "alarm"
-    p.acknowledge(alarm.event_id, None, "田萍婷")
-    p.acknowledge(alarm.event_id, None, "谢霞")  # a second press changes nothing
+    assert (alarm.decision, alarm.guard_id) == ("alarm", guard.id)
+    assert booth.on_disk[0] is not None and booth.on_disk[0][8] == guard.id
+    p.acknowledge(alarm.event_id)
+    p.set_guard(_guard(booth.db, "G02"))
+    p.acknowledge(alarm.event_id)  # a second press changes nothing
     p.stop()  # the writer finishes the queue first
     conn = sqlite3.connect(booth.db)
     try:
         rows = conn.execute("SELECT event_id, guard_id, guard_name FROM alarm_ack").fetchall()
     finally:
         conn.close()
-    assert rows == [(alarm.event_id, None, "田萍婷")]
+    assert rows == [(alarm.event_id, guard.id, guard.name)]
+    assert booth.acks == [(alarm.event_id, None), (alarm.event_id, None)]  # stored: the screen may drop it
     assert booth.errors == []
+
+
+def test_an_acknowledgement_that_cannot_be_stored_says_so(
+    booth: Booth, start: Callable[..., SwipePipeline], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(storage, "BUSY_TIMEOUT_MS", 50)
+    lost = _uid(booth.db, "c.status = 'lost'")
+    p = start()
+    p.submit(_read(lost))
+    booth.wait(lambda: len(booth.swipes) == 1)
+    locker = sqlite3.connect(booth.db, isolation_level=None)
+    locker.execute("BEGIN EXCLUSIVE")
+    try:
+        p.acknowledge(booth.swipes[0].event_id)
+        booth.wait(lambda: bool(booth.acks))
+    finally:
+        locker.execute("ROLLBACK")
+        locker.close()
+    [(event_id, error)] = booth.acks
+    assert event_id == booth.swipes[0].event_id and error and "locked" in error
 
 
 def test_admit_by_hand_is_recorded(booth: Booth, start: Callable[..., SwipePipeline]) -> None:
@@ -271,7 +335,7 @@ def test_admit_by_hand_is_recorded(booth: Booth, start: Callable[..., SwipePipel
 
 
 def test_an_unknown_gate_stops_the_start(demo_db: Path) -> None:
-    p = SwipePipeline(demo_db, "moon", lambda s, n: None, lambda r, e, n: None)
+    p = SwipePipeline(demo_db, "moon", Booth(demo_db), wedge_format=WedgeFormat.parse("hex"))
     with pytest.raises(GuardpostError) as caught:
         p.start()
     assert caught.value.key == "gate.unknown"

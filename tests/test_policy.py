@@ -8,9 +8,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from guardpost.domain import CardKind, CardStatus, Decision, GateKind, Lane, LockdownLevel, PersonRole
 from guardpost.i18n import LANGUAGES, catalogue
-from guardpost.models import CardKind, CardStatus, GateKind, Lane, LockdownLevel, PersonRole
-from guardpost.policy import ALARM, ALLOW, CARD_KINDS_BY_GATE, DENY, REASONS, CardFacts, Verdict, decide
+from guardpost.policy import CARD_KINDS_BY_GATE, REASONS, CardFacts, Verdict, decide
+
+ALLOW, DENY, ALARM = Decision.ALLOW, Decision.DENY, Decision.ALARM
 
 TODAY = date(2026, 11, 26)
 YESTERDAY = TODAY - timedelta(days=1)
@@ -161,7 +163,7 @@ def test_decide_never_raises_and_stays_in_the_table(
 
 def test_reasons_have_valid_decisions() -> None:
     assert set(REASONS.values()) <= {ALLOW, DENY, ALARM}
-    assert {r for r, d in REASONS.items() if d == ALARM} == {"lost", "blacklisted"}
+    assert {r for r, d in REASONS.items() if d == ALARM} == {"lost", "blacklisted", "blacklisted_person"}
 
 
 @pytest.mark.parametrize("code", sorted(REASONS))
@@ -177,7 +179,9 @@ def test_every_reason_has_text_and_hint_in_both_languages(code: str) -> None:
 def test_forgot_card_never_admits_a_blacklisted_holder() -> None:
     from guardpost.policy import decide_by_hand
 
-    assert decide_by_hand(frozenset({"active", "blacklisted"}), "owner", "in", "normal").decision == "alarm"
+    refused = decide_by_hand(frozenset({"active", "blacklisted"}), "owner", "in", "normal")
+    assert (refused.decision, refused.reason) == ("alarm", "blacklisted_person")
+    assert decide_by_hand(frozenset(), "staff", "in", "normal").reason == "not_a_resident"
     assert decide_by_hand(frozenset({"lost"}), "owner", "in", "normal").reason == "forgot_card"
     assert decide_by_hand(frozenset(), "tenant", "out", "closed").reason == "lockdown_closed"
     assert decide_by_hand(frozenset(), "family", "in", "closed").reason == "forgot_card"

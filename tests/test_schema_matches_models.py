@@ -11,8 +11,8 @@ import pytest
 from sqlalchemy import Table
 from sqlmodel import SQLModel, col, select
 
-from guardpost import models, storage
-from guardpost.access import ExactUid, Gatekeeper, stamp
+from guardpost import domain, models, storage
+from guardpost.access import Gatekeeper, exact, stamp
 from guardpost.importer import import_csv
 from guardpost.orm import session
 
@@ -99,14 +99,14 @@ def test_orm_reads_rows_written_by_the_importer_and_the_swipe_path(tmp_path: Pat
     import_csv(conn, "residents", _write(tmp_path, "r.csv", RESIDENTS))
     import_csv(conn, "cards", _write(tmp_path, "c.csv", CARDS))
     moment = datetime(2026, 3, 4, 7, 45, 12, 345678)
-    swiped = Gatekeeper(conn, "east").swipe(ExactUid("04A1B2C3D4E5F6"), "in", now=moment)
+    swiped = Gatekeeper(conn, "east").swipe(exact("04A1B2C3D4E5F6"), "in", now=moment)
     conn.close()
     assert swiped.decision == "alarm"
 
     with session(path) as ses:
         card = ses.exec(select(models.Card).where(col(models.Card.uid) == "04A1B2C3D4E5F6")).one()
-        assert card.kind == models.CardKind.OWNER
-        assert card.status == models.CardStatus.LOST
+        assert card.kind == domain.CardKind.OWNER
+        assert card.status == domain.CardStatus.LOST
         assert card.valid_from == date(2025, 1, 1)
         assert card.valid_until == date(2027, 12, 31)
         assert isinstance(card.updated_at, datetime)
@@ -134,7 +134,7 @@ def test_orm_reads_rows_written_by_the_importer_and_the_swipe_path(tmp_path: Pat
         assert (event.card_id, event.person_id) == (card.id, person.id)
 
         gate = ses.get(models.Gate, "east")
-        assert gate is not None and gate.is_open is True and gate.kind == models.GateKind.PEDESTRIAN
+        assert gate is not None and gate.is_open is True and gate.kind == domain.GateKind.PEDESTRIAN
 
 
 def test_orm_reads_every_demo_card(demo_db: Path) -> None:
@@ -145,10 +145,10 @@ def test_orm_reads_every_demo_card(demo_db: Path) -> None:
     with session(demo_db) as ses:
         cards = ses.exec(select(models.Card)).all()
         assert len(cards) == expected > 0
-        assert sum(c.status == models.CardStatus.EXPIRED for c in cards) == expired
+        assert sum(c.status == domain.CardStatus.EXPIRED for c in cards) == expired
         for card in cards:
             assert card.valid_until is None or isinstance(card.valid_until, date)
-            assert card.kind in set(models.CardKind)
+            assert card.kind in set(domain.CardKind)
 
 
 @pytest.mark.parametrize("name", sorted(TABLES))

@@ -1,4 +1,5 @@
-"""Snapshot tests: each screen pinned in both languages, refusals included (tests/__snapshots__/)."""
+"""Snapshot tests: each screen pinned in both languages at 120x40 and 80x24, refusals included
+(tests/__snapshots__/, reviewed like code)."""
 
 from __future__ import annotations
 
@@ -8,23 +9,30 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from conftest import FIXED_NOW, make_settings, type_fields
+from conftest import FIXED_NOW, booth_app, type_fields
 
-from guardpost.access import ExactUid, Gatekeeper
+from guardpost.access import Gatekeeper, exact
 from guardpost.storage import connect
-from screens.app import GuardpostApp
+from guardpost.uid import WedgeFormat, normalise
 
 LANGS = ["zh-CN", "en"]
-SIZE = (120, 30)
+SIZES = [(120, 40), (80, 24)]
+SIZE_IDS = ["120x40", "80x24"]
 
 
 def seed_swipes(db: Path) -> None:
-    """A morning's swipes at fixed times: allowed, special care, refused, expired, lost."""
+    """A morning's swipes at fixed times: allowed, special care, refused, expired, unknown, a bad
+    read, a lost card."""
     conn = connect(db)
+    conn.execute(
+        "UPDATE person SET special_care = '独居老人，耳背，子女在外地' WHERE id = (SELECT p.id FROM person p"
+        " JOIN card c ON c.person_id = p.id WHERE c.kind = 'owner' AND c.status = 'active'"
+        " AND c.valid_until IS NULL ORDER BY p.id DESC LIMIT 1)"
+    )
     keeper = Gatekeeper(conn, "east")
     picks = [
         "c.kind = 'owner' AND c.status = 'active' AND c.valid_until IS NULL AND p.special_care IS NULL",
-        "c.kind = 'owner' AND c.status = 'active' AND p.special_care IS NOT NULL",
+        "c.kind = 'owner' AND c.status = 'active' AND p.special_care = '独居老人，耳背，子女在外地'",
         "c.kind = 'parking_monthly' AND c.status = 'active'",
         "c.status = 'expired'",
         "c.status = 'lost'",
@@ -34,24 +42,39 @@ def seed_swipes(db: Path) -> None:
             "SELECT c.uid FROM card c LEFT JOIN person p ON p.id = c.person_id"
             f" WHERE {where} ORDER BY c.id LIMIT 1"
         ).fetchone()[0]
-        keeper.swipe(
-            ExactUid(uid), "in" if i % 2 == 0 else "out", uid=uid, now=FIXED_NOW - timedelta(minutes=9 - i)
-        )
-    keeper.swipe(ExactUid("0BADCAFE"), "in", uid="0BADCAFE", now=FIXED_NOW - timedelta(minutes=2))
+        keeper.swipe(exact(uid), "in" if i % 2 == 0 else "out", now=FIXED_NOW - timedelta(minutes=9 - i))
+    dec = normalise("0924209704", WedgeFormat.parse("dec10"))
+    keeper.swipe(dec, "in", as_read="0924209704", source="wedge", now=FIXED_NOW - timedelta(minutes=3))
+    keeper.refuse_bad_read("13961168", "in", "hex", now=FIXED_NOW - timedelta(minutes=2))
     conn.close()
 
 
-def booth(db: Path, lang: str) -> GuardpostApp:
-    return GuardpostApp(make_settings(db, lang), None, start_readers=False, now=lambda: FIXED_NOW)
+def booth(db: Path, lang: str):  # noqa: ANN201
+    return booth_app(db, lang)
 
 
-async def ready(pilot) -> None:
+async def ready(pilot) -> None:  # noqa: ANN001
     app = pilot.app
     end = time.monotonic() + 5
     while not app.booth_open:
         assert time.monotonic() < end, "booth did not open"
         await pilot.pause(0.02)
-    await pilot.pause(0.1)
+    await pilot.pause(0.2)
+
+
+def after(*keys: str, typed: tuple[str, ...] = (), wait: float = 0.3):  # noqa: ANN201
+    """A run_before: the booth open, then ``keys`` pressed, then ``typed`` fields (each + Enter)."""
+
+    async def run(pilot) -> None:  # noqa: ANN001
+        await ready(pilot)
+        for key in keys:
+            await pilot.press(key)
+            await pilot.pause(0.1)
+        if typed:
+            await type_fields(pilot, *typed)
+        await pilot.pause(wait)
+
+    return run
 
 
 @pytest.fixture
@@ -60,88 +83,108 @@ def seeded_db(demo_db: Path) -> Path:
     return demo_db
 
 
+def _one(db: Path, sql: str) -> tuple[str, str]:
+    conn = sqlite3.connect(db)
+    try:
+        row = conn.execute(sql).fetchone()
+    finally:
+        conn.close()
+    return str(row[0]), str(row[1])
+
+
+@pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
 @pytest.mark.parametrize("lang", LANGS)
 class TestFeed:
-    def test_feed_with_alarm(self, snap_compare, seeded_db: Path, lang: str) -> None:
-        assert snap_compare(booth(seeded_db, lang), terminal_size=SIZE, run_before=ready)
+    def test_feed_with_alarm(self, snap_compare, seeded_db: Path, lang: str, size: tuple[int, int]) -> None:
+        assert snap_compare(booth(seeded_db, lang), terminal_size=size, run_before=ready)
 
-    def test_alarm_acknowledged(self, snap_compare, seeded_db: Path, lang: str) -> None:
-        async def ack(pilot) -> None:
-            await ready(pilot)
-            await pilot.press("f5")
-            await pilot.pause(0.1)
+    def test_alarm_acknowledged(
+        self, snap_compare, seeded_db: Path, lang: str, size: tuple[int, int]
+    ) -> None:
+        assert snap_compare(booth(seeded_db, lang), terminal_size=size, run_before=after("f5", wait=0.5))
 
-        assert snap_compare(booth(seeded_db, lang), terminal_size=SIZE, run_before=ack)
+    def test_filter_refused(self, snap_compare, seeded_db: Path, lang: str, size: tuple[int, int]) -> None:
+        assert snap_compare(booth(seeded_db, lang), terminal_size=size, run_before=after("f3", wait=0.5))
 
-    def test_filter_refused(self, snap_compare, seeded_db: Path, lang: str) -> None:
-        async def refused(pilot) -> None:
-            await ready(pilot)
-            await pilot.press("f3")
-            await pilot.pause(0.3)
+    def test_cursor_on_a_refused_row_shows_its_advice(
+        self, snap_compare, seeded_db: Path, lang: str, size: tuple[int, int]
+    ) -> None:
+        assert snap_compare(booth(seeded_db, lang), terminal_size=size, run_before=after("down", "down"))
 
-        assert snap_compare(booth(seeded_db, lang), terminal_size=SIZE, run_before=refused)
+    def test_search_bar_shows_the_term_in_force(
+        self, snap_compare, seeded_db: Path, lang: str, size: tuple[int, int]
+    ) -> None:
+        run = after("f4", typed=("[/]",), wait=0.4)
 
-    def test_not_saved_state(self, snap_compare, seeded_db: Path, lang: str) -> None:
+        async def reopen(pilot) -> None:  # noqa: ANN001
+            await run(pilot)
+            await pilot.press("f4")
+            await pilot.pause(0.2)
+
+        assert snap_compare(booth(seeded_db, lang), terminal_size=size, run_before=reopen)
+
+    def test_not_saved_state(self, snap_compare, seeded_db: Path, lang: str, size: tuple[int, int]) -> None:
         """A swipe that cannot be written is shown as NOT SAVED, never dropped silently."""
 
-        async def locked(pilot) -> None:
+        async def locked(pilot) -> None:  # noqa: ANN001
             await ready(pilot)
-            from guardpost.access import NotSaved
-            from guardpost.readers.base import CardRead
-
-            pilot.app._show_not_saved(
-                CardRead(reader="test", lane="in", uid="0BADCAFE"),
-                NotSaved("storage.not_saved", "storage.not_saved_hint", error="database is locked"),
-                1,
-            )
+            pilot.app.booth_screen.show_not_saved(1, "database is locked")
             await pilot.pause(0.1)
 
-        assert snap_compare(booth(seeded_db, lang), terminal_size=SIZE, run_before=locked)
+        assert snap_compare(booth(seeded_db, lang), terminal_size=size, run_before=locked)
 
 
+@pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
+@pytest.mark.parametrize("lang", LANGS)
+class TestDetail:
+    def test_detail_of_a_special_care_row(
+        self, snap_compare, seeded_db: Path, lang: str, size: tuple[int, int]
+    ) -> None:
+        # newest first: bad read, unknown, lost, expired, monthly, special care
+        keys = ("down",) * 5 + ("enter",)
+        assert snap_compare(booth(seeded_db, lang), terminal_size=size, run_before=after(*keys, wait=0.5))
+
+
+@pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
 @pytest.mark.parametrize("lang", LANGS)
 class TestHelp:
-    def test_help(self, snap_compare, seeded_db: Path, lang: str) -> None:
-        async def helped(pilot) -> None:
-            await ready(pilot)
-            await pilot.press("f1")
-            await pilot.pause(0.1)
-
-        assert snap_compare(booth(seeded_db, lang), terminal_size=SIZE, run_before=helped)
+    def test_help(self, snap_compare, seeded_db: Path, lang: str, size: tuple[int, int]) -> None:
+        assert snap_compare(booth(seeded_db, lang), terminal_size=size, run_before=after("f1"))
 
 
+@pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
 @pytest.mark.parametrize("lang", LANGS)
 class TestForgotCard:
-    def test_refuses_bad_unit(self, snap_compare, seeded_db: Path, lang: str) -> None:
-        async def bad(pilot) -> None:
-            await ready(pilot)
-            await pilot.press("f2")
-            await type_fields(pilot, "99-9-9999", "1234")
+    def test_refuses_bad_unit(self, snap_compare, seeded_db: Path, lang: str, size: tuple[int, int]) -> None:
+        assert snap_compare(
+            booth(seeded_db, lang), terminal_size=size, run_before=after("f2", typed=("99-9-9999",))
+        )
 
-        assert snap_compare(booth(seeded_db, lang), terminal_size=SIZE, run_before=bad)
-
-    def test_finds_resident(self, snap_compare, seeded_db: Path, lang: str) -> None:
-        conn = sqlite3.connect(seeded_db)
-        unit, last4 = conn.execute(
+    def test_finds_resident(self, snap_compare, seeded_db: Path, lang: str, size: tuple[int, int]) -> None:
+        unit, last4 = _one(
+            seeded_db,
             "SELECT u.code, p.id_last4 FROM person p JOIN unit u ON u.id = p.unit_id"
-            " WHERE p.id_last4 IS NOT NULL AND p.role = 'owner' ORDER BY p.id LIMIT 1"
-        ).fetchone()
-        conn.close()
+            " WHERE p.id_last4 IS NOT NULL AND p.role = 'owner' AND NOT EXISTS (SELECT 1 FROM card c"
+            " WHERE c.person_id = p.id AND c.status = 'blacklisted') ORDER BY p.id LIMIT 1",
+        )
+        run = after("f2", typed=(unit, last4), wait=0.5)
+        assert snap_compare(booth(seeded_db, lang), terminal_size=size, run_before=run)
 
-        async def found(pilot) -> None:
-            await ready(pilot)
-            await pilot.press("f2")
-            await type_fields(pilot, unit, last4)
+    def test_refuses_a_blacklisted_holder(
+        self, snap_compare, seeded_db: Path, lang: str, size: tuple[int, int]
+    ) -> None:
+        unit, last4 = _one(
+            seeded_db,
+            "SELECT u.code, p.id_last4 FROM person p JOIN unit u ON u.id = p.unit_id JOIN card c"
+            " ON c.person_id = p.id WHERE c.status = 'blacklisted' AND p.id_last4 IS NOT NULL"
+            " ORDER BY p.id LIMIT 1",
+        )
+        run = after("f2", typed=(unit, last4), wait=0.5)
+        assert snap_compare(booth(seeded_db, lang), terminal_size=size, run_before=run)
 
-        assert snap_compare(booth(seeded_db, lang), terminal_size=SIZE, run_before=found)
 
-
+@pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
 @pytest.mark.parametrize("lang", LANGS)
 class TestQuit:
-    def test_quit_confirmation(self, snap_compare, seeded_db: Path, lang: str) -> None:
-        async def quitting(pilot) -> None:
-            await ready(pilot)
-            await pilot.press("f10")
-            await pilot.pause(0.1)
-
-        assert snap_compare(booth(seeded_db, lang), terminal_size=SIZE, run_before=quitting)
+    def test_quit_confirmation(self, snap_compare, seeded_db: Path, lang: str, size: tuple[int, int]) -> None:
+        assert snap_compare(booth(seeded_db, lang), terminal_size=size, run_before=after("f10"))

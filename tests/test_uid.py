@@ -42,7 +42,7 @@ def fmt(spec: str) -> WedgeFormat:
 
 
 def test_all_formats_are_distinct_and_complete() -> None:
-    assert len(ALL) == len(set(ALL)) == 20
+    assert len(ALL) == len(set(ALL)) == 24
     assert {str(f) for f in ALL} >= {"hex", "dec10_reversed:padded", "wiegand26:last3:reversed"}
 
 
@@ -132,7 +132,8 @@ def test_canonical() -> None:
     assert canonical(bytes([0x36, 0xDA, 0x92, 0x06])) == "36DA9206"
     assert canonical(bytes.fromhex("04a1b2c3d4e5f6")) == "04A1B2C3D4E5F6"
     assert canonical(bytes(range(10))) == "00010203040506070809"
-    for n in (0, 1, 3, 5, 8, 11):
+    assert canonical(bytes.fromhex("0a01d507d0")) == "0A01D507D0"  # a 5-byte EM4100 ID
+    for n in (0, 1, 3, 6, 8, 11):
         with pytest.raises(UidError) as info:
             canonical(bytes(n))
         assert info.value.key == "uid.bad_byte_count"
@@ -162,7 +163,8 @@ def test_canonical_hex(text: str, expected: str) -> None:
         ("36DA92G6", "uid.bad_hex"),
         ("0x36DA9206", "uid.bad_hex"),
         ("36DA92", "uid.bad_hex_length"),
-        ("36DA920600", "uid.bad_hex_length"),
+        ("36DA92060", "uid.bad_hex_length"),
+        ("36DA92060012", "uid.bad_hex_length"),
     ],
 )
 def test_canonical_hex_rejects(text: str, key: str) -> None:
@@ -202,6 +204,8 @@ EXAMPLE = {
     "wiegand26:reversed": "146,55862",
     "wiegand26:last3": "218,37382",
     "wiegand26:last3:reversed": "006,37594",
+    "wiegand26:dec24": "03594898",  # 0x36DA92
+    "wiegand26:last3:dec24": "14324230",  # 0xDA9206
 }
 
 
@@ -266,6 +270,7 @@ def test_seven_byte_uid() -> None:
         "hex": uid,
         "wiegand26": "004,41394",
         "wiegand26:reversed": "178,41220",
+        "wiegand26:dec24": "00303538",  # 0x04A1B2
         "hex:cascade": "8804A1B2",
         "hex_reversed:cascade": "B2A10488",
         "dec10:cascade": "2282004914",  # 0x8804A1B2
@@ -310,7 +315,7 @@ def test_error_message_names_the_reader_setting() -> None:
         ("dec10:padded", "123", "uid.dec_short"),
         ("dec10:unpadded", "0000000123", "uid.dec_leading_zero"),
         ("hex", "36DA92", "uid.hex_length_any"),
-        ("hex", "36DA920612", "uid.hex_length_any"),
+        ("hex", "36DA9206121", "uid.hex_length_any"),
         ("hex", "XYZ", "uid.not_hex"),
         ("hex_reversed", "04A1B2C3D4E5F6", "uid.hex_length"),
         ("hex_reversed", "0692DA3G", "uid.not_hex"),
@@ -457,7 +462,7 @@ def test_uid_key_sql() -> None:
         "substr(uid, 1, 6) = ? AND length(uid) = ?",
         ("04A1B2", 14),
     )
-    assert UidKey(suffix3="DA9206").sql() == ("substr(uid, -6) = ? AND length(uid) = 8", ("DA9206",))
+    assert UidKey(suffix3="DA9206").sql() == ("substr(uid, -6) = ? AND length(uid) IN (8, 10)", ("DA9206",))
 
 
 @pytest.mark.parametrize(
@@ -531,3 +536,53 @@ def test_every_key_in_the_code_is_in_the_catalogue() -> None:
     assert not missing
     defined = {k for k in catalogue() if k.startswith("uid.") and not k.startswith(("uid.form.", "uid.opt."))}
     assert defined <= keys, f"unused catalogue keys: {defined - keys}"
+
+
+# --- 125 kHz EM4100 cards (the "ID cards" of older compounds) ---------------------------------
+
+EM = "0A01D507D0"  # version byte 0A, then the 32-bit ID 01D507D0
+
+
+def test_a_five_byte_em4100_id_is_a_uid_both_ways() -> None:
+    assert canonical_hex("0a01d507d0") == EM
+    assert typed(EM, fmt("hex")) == EM
+    assert normalise("0a01d507d0", fmt("hex")) == UidKey(exact=EM)
+
+
+def test_the_24_bit_decimal_of_a_wiegand_frame_both_ways() -> None:
+    """Cheap readers type a Wiegand-26 frame's 24 bits as one 8-digit decimal: 13961168 = 0xD507D0."""
+    spec = fmt("wiegand26:last3:dec24")
+    assert typed(EM, spec) == "13961168"
+    key = normalise("13961168", spec)
+    assert key == UidKey(suffix3="D507D0")
+    assert key.matches(EM) and key.matches("01D507D0")  # the 5-byte ID and a 4-byte card alike
+    assert not key.matches("0A01D507D0AA")
+    # read as facility + card (the old setting) the same digits are 139,61168: another card
+    assert not normalise("13961168", fmt("wiegand26:last3")).matches(EM)
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [("1396116", "uid.dec24_syntax"), ("16777216", "uid.dec24_too_big"), ("139,61168", "uid.dec24_syntax")],
+)
+def test_the_24_bit_decimal_refuses_what_no_such_reader_types(text: str, key: str) -> None:
+    with pytest.raises(UidError) as info:
+        normalise(text, fmt("wiegand26:dec24"))
+    assert info.value.key == key
+    assert "wiegand26:dec24" in info.value.message("en")
+
+
+def test_a_four_byte_only_form_cannot_read_a_five_byte_id() -> None:
+    for spec in ("dec10", "hex_reversed", "dec10_reversed:cascade"):
+        with pytest.raises(UidError) as info:
+            typed(EM, fmt(spec))
+        assert info.value.key == "uid.too_long_for_form"
+
+
+@given(
+    st.binary(min_size=5, max_size=5),
+    st.sampled_from(["hex", "wiegand26:last3", "wiegand26:last3:dec24", "wiegand26:dec24", "wiegand26"]),
+)
+def test_five_byte_ids_round_trip(raw: bytes, spec: str) -> None:
+    uid = canonical(raw)
+    assert normalise(typed(uid, fmt(spec)), fmt(spec)).matches(uid)

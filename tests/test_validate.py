@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import string
+import time
 from collections.abc import Callable
 from datetime import date, timedelta
 from decimal import Decimal
@@ -12,6 +14,7 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
+from guardpost import uid
 from guardpost import validate as v
 from guardpost.i18n import catalogue
 from guardpost.validate import Invalid
@@ -596,3 +599,50 @@ def test_birth_date_not_after_real_today() -> None:
     with pytest.raises(Invalid) as info:
         v.id_card(first17 + v.id_check_char(first17))
     assert info.value.key == "validate.id_card.birth_future"
+
+
+# --- every validator is linear in its input (a property of the algorithm, not a timed test) ------
+
+
+_LINEAR = {
+    "unit_code": v.unit_code,
+    "person_name": v.person_name,
+    "mobile": v.mobile,
+    "plate": v.plate,
+    "id_card": v.id_card,
+    "id_last4": v.id_last4,
+    "temperature": v.temperature,
+    "canonical_hex": uid.canonical_hex,
+    "normalise": lambda text: uid.normalise(text, uid.WedgeFormat.parse("dec10")),
+}
+
+
+def _cost(fn, text: str) -> float:  # noqa: ANN001
+    """The best of a few runs: noise only ever adds time."""
+    best = float("inf")
+    for _ in range(5):
+        start = time.perf_counter()
+        with contextlib.suppress(ValueError):
+            fn(text)
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+@pytest.mark.parametrize("name", sorted(_LINEAR))
+@settings(max_examples=8, deadline=None)
+@given(
+    filler=st.sampled_from([" ", "\u3000", "\t", "-", "1", "号", "·", " ·", "a "]),
+    head=st.text(alphabet="3-2号栋", max_size=3),
+)
+def test_a_validator_costs_in_proportion_to_its_input(name: str, filler: str, head: str) -> None:
+    """Ten times the text costs about ten times as much, never a hundred: the clean-up once
+    backtracked on long runs of blanks (``unit_code('3' + ' ' * 100000 + '-2-1201')`` took 25 s)."""
+    fn = _LINEAR[name]
+    small, big = (head + filler * n + "-2-1201" for n in (5_000, 50_000))
+    ratio = _cost(fn, big) / max(_cost(fn, small), 1e-6)
+    assert ratio < 40, f"{name}: 10x the input cost {ratio:.0f}x"
+    assert _cost(fn, head + filler * 50_000) < 0.5  # and 100,000 characters stay far from a second
+
+
+def test_the_whitespace_list_is_what_python_calls_whitespace() -> None:
+    assert set(v._WHITESPACE) == {chr(c) for c in range(0x110000) if chr(c).isspace()}

@@ -1,0 +1,166 @@
+"""Hostile text everywhere a person or a file can put it: markup, escapes, control and bidi
+characters, combining marks, very long strings. The booth stays up, shows the text literally or
+refuses it with a reason, and the feed still paints.
+
+Each example drives a fresh booth by keys (and by a terminal paste, which is how control
+characters reach a field) through the search bar and both forgot-card fields, and imports the text
+as a resident's note; then the whole screen is rendered.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+from conftest import booth_app, type_fields
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from textual import events
+
+from guardpost.access import Gatekeeper, exact
+from guardpost.errors import ImportRejected
+from guardpost.importer import import_csv
+from guardpost.storage import connect
+from guardpost.text import UNSAFE, printable, strip_unsafe
+from guardpost_screens.widgets.feed import row_text
+
+SAMPLES = [
+    "[/]",
+    "[bold]",
+    "[red]李四",
+    "[link=file:///etc/passwd]x[/link]",
+    "\x1b[31m红色",
+    "\x1b[2J\x1b[1;1HHACKED",
+    "\u202e1-1-502\u202c",
+    "\u2066张\u2069三",
+    "a\u0301\u0302\u0303",
+    "%_\\'\"",
+    "\x00\x07\x08\x7f\x9b",
+    "迪丽热巴·迪力木拉提" * 3,
+]
+HOSTILE = st.one_of(
+    st.sampled_from(SAMPLES),
+    st.text(st.characters(codec="utf-8"), max_size=40),
+    st.text(st.characters(codec="utf-8"), min_size=200, max_size=10_000),
+)
+
+
+async def _paste_into(app, pilot, selector: str, text: str) -> None:  # noqa: ANN001
+    field = app.screen.query_one(selector)
+    field.focus()
+    await pilot.pause()
+    field.post_message(events.Paste(text))
+    await pilot.pause(0.05)
+
+
+async def _drive(db: Path, text: str) -> None:
+    app = booth_app(db, "en")
+    async with app.run_test(size=(80, 24)) as pilot:
+        while not app.booth_open:
+            await pilot.pause(0.02)
+        # the search bar: pasted, then applied
+        await pilot.press("f4")
+        search = app.screen.query_one("#search")
+        await _paste_into(app, pilot, "#search", text)
+        kept = strip_unsafe(text.splitlines()[0] if text.splitlines() else "")
+        assert UNSAFE.search(search.value) is None
+        assert search.value in ("", kept)  # taken without its control characters, or refused whole
+        await pilot.press("enter")
+        await pilot.pause(0.1)
+        status = str(app.screen.query_one("#status-line").render())
+        assert app.booth_screen.search_term in status  # shown as typed, never as markup
+        # the forgot-card form: both fields, by paste and by keys
+        await pilot.press("f2")
+        await _paste_into(app, pilot, "#forgot-unit", text)
+        await pilot.press("enter")
+        await pilot.pause(0.1)
+        await _paste_into(app, pilot, "#forgot-last4", text)
+        await pilot.press("enter")
+        await pilot.pause(0.1)
+        error = str(app.screen.query_one("#forgot-error").render())
+        assert "\x1b" not in error
+        await type_fields(pilot, "[/]")
+        await pilot.press("escape")
+        await pilot.pause(0.1)
+        assert app.is_running
+        app.export_screenshot()  # every widget on screen renders
+        feed = app.booth_screen.feed
+        for y in range(feed.size.height):
+            feed.render_line(y)
+    assert app.return_code in (None, 0)
+
+
+@pytest.fixture(scope="module")
+def noted_master(demo_master: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo compound with some swipes in the feed to paint."""
+    path = tmp_path_factory.mktemp("hostile") / "demo.db"
+    shutil.copyfile(demo_master, path)
+    conn = connect(path)
+    keeper = Gatekeeper(conn, "east")
+    for (uid,) in conn.execute("SELECT uid FROM card WHERE status IN ('active', 'lost') LIMIT 12").fetchall():
+        keeper.swipe(exact(uid), "in")
+    conn.close()
+    return path
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=HOSTILE)
+def test_hostile_text_in_every_input_of_every_screen(noted_master: Path, tmp_path: Path, text: str) -> None:
+    db = tmp_path / f"b{abs(hash(text)) % 10**9}.db"
+    shutil.copyfile(noted_master, db)
+    try:
+        asyncio.run(_drive(db, text))
+    finally:
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{db}{suffix}").unlink(missing_ok=True)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=HOSTILE)
+def test_hostile_text_in_every_imported_field(noted_master: Path, tmp_path: Path, text: str) -> None:
+    """Refused with the row and column, or stored and then shown literally on the feed."""
+    db = tmp_path / "import.db"
+    shutil.copyfile(noted_master, db)
+    cell = text.replace('"', '""')
+    for kind, header, row in (
+        ("residents", "name,role,unit,special_care", f'新住户,owner,1-1-101,"{cell}"'),
+        ("residents", "name,role,unit", f'"{cell}",owner,1-1-101'),
+        ("units", "unit", f'"{cell}"'),
+        ("cards", "uid,kind,holder,unit", f'"{cell}",owner,何桂,1-1-101'),
+        ("vehicles", "plate,owner,unit", f'"{cell}",何桂,1-1-101'),
+    ):
+        csv = tmp_path / f"{kind}.csv"
+        csv.write_text(f"{header}\n{row}\n", encoding="utf-8")
+        conn = connect(db)
+        try:
+            import_csv(conn, kind, csv)
+        except ImportRejected as exc:
+            assert exc.problems and all(p.row == 2 for p in exc.problems)
+            assert all("\x1b" not in p.describe("en") for p in exc.problems)
+        finally:
+            conn.close()
+    conn = sqlite3.connect(db)
+    notes = [r[0] for r in conn.execute("SELECT special_care FROM person WHERE special_care IS NOT NULL")]
+    conn.close()
+    assert all(UNSAFE.search(n) is None for n in notes)  # nothing unsafe was stored
+    conn = connect(db)
+    uid = conn.execute(
+        "SELECT c.uid FROM card c JOIN person p ON p.id = c.person_id WHERE p.name = '何桂' LIMIT 1"
+    ).fetchone()
+    if uid is not None:
+        swipe = Gatekeeper(conn, "east").swipe(exact(uid[0]), "in")
+        line = row_text(swipe, 200)
+        assert UNSAFE.search(line) is None
+    conn.close()
+
+
+@given(st.text(st.characters(codec="utf-8"), max_size=300))
+def test_printable_leaves_nothing_a_terminal_would_obey(text: str) -> None:
+    shown = printable(text)
+    assert UNSAFE.search(shown) is None
+    assert printable(shown) == shown  # showing twice shows the same
+    if UNSAFE.search(text) is None:
+        assert shown == text
