@@ -35,6 +35,7 @@ lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check guardpost screens data tests benchmarks
 	$(VENV)/bin/ruff format --check guardpost screens data tests benchmarks
 	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
 
 test: lint
 	$(PY) -m pytest -q

@@ -30,9 +30,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from data.make_demo import GIVEN_FEMALE, GIVEN_MALE, PHONE_PREFIXES, SURNAME_WEIGHTS, SURNAMES  # noqa: E402
-from guardpost.access import stamp  # noqa: E402
+from guardpost.access import CardRow, stamp  # noqa: E402
 from guardpost.demo import build as build_demo  # noqa: E402
-from guardpost.policy import CARD_KINDS_BY_GATE, CardFacts, decide, verdict  # noqa: E402
+from guardpost.domain import GateKind, Reason  # noqa: E402
+from guardpost.policy import decide, verdict  # noqa: E402
+from guardpost.readers.sim import card_pool  # noqa: E402
 
 OUT = ROOT / "bench-out"
 BIG = OUT / "big.db"
@@ -40,7 +42,7 @@ CARDS = 100_000
 EVENTS = 5_000_000
 DAYS = 730
 SEED = 5_000_000
-FORMAT_VERSION = 1  # bump when the generator changes: a cached file of another version is rebuilt
+FORMAT_VERSION = 2  # bump when the generator changes: a cached file of another version is rebuilt
 
 # share of the day's swipes in each hour: morning and evening rush
 HOUR_WEIGHTS = (1, 0.6, 0.4, 0.3, 0.4, 1.2, 4, 9, 10, 6, 4, 4, 5, 4, 3.5, 4, 5, 8, 10, 8, 6, 4.5, 3, 2)
@@ -237,17 +239,10 @@ class _Card:
     __slots__ = ("id", "uid", "person_id", "facts", "dated", "cache")
 
     def __init__(self, row: tuple[object, ...]) -> None:
-        cid, uid, kind, status, vf, vu, pid, role, care = row
-        self.id, self.uid, self.person_id = cid, uid, pid
-        self.facts = CardFacts(
-            kind=str(kind),
-            status=str(status),
-            valid_from=date.fromisoformat(str(vf)) if vf else None,
-            valid_until=date.fromisoformat(str(vu)) if vu else None,
-            holder_role=role,  # type: ignore[arg-type]
-            special_care=care,  # type: ignore[arg-type]
-        )
-        self.dated = bool(vf or vu)
+        card = CardRow._make(row)
+        self.id, self.uid, self.person_id = card.card_id, card.uid, card.person_id
+        self.facts = card.facts()
+        self.dated = bool(card.valid_from or card.valid_until)
         self.cache: dict[tuple[str, str], tuple[str, str]] = {}
 
     def decide(self, gate_kind: str, lane: str, day: date) -> tuple[str, str]:
@@ -264,23 +259,19 @@ class _Card:
 def _pools(conn: sqlite3.Connection) -> tuple[dict[str, dict[str, list[_Card]]], list[int]]:
     """Cards by gate kind and by what a swipe at that gate will show; the ids of the residents."""
     rows = conn.execute(
-        "SELECT c.id, c.uid, c.kind, c.status, c.valid_from, c.valid_until, c.person_id, p.role,"
-        " p.special_care FROM card c LEFT JOIN person p ON p.id = c.person_id ORDER BY c.id"
+        "SELECT c.id, c.uid, c.kind, c.status, c.valid_from, c.valid_until, p.id, p.name, p.role,"
+        " p.special_care, NULL, NULL FROM card c LEFT JOIN person p ON p.id = c.person_id ORDER BY c.id"
     ).fetchall()
     cards = [_Card(r) for r in rows]
     pools: dict[str, dict[str, list[_Card]]] = {}
-    for gate_kind, allowed in CARD_KINDS_BY_GATE.items():
+    today = date.today()
+    for gate_kind in GateKind:
+        # the simulator's one rule sorts the cards (readers.sim.card_pool, i.e. policy.decide)
         p: dict[str, list[_Card]] = {k: [] for k in ("valid", "expired", "wrong_gate", "lost", "blacklisted")}
         for c in cards:
-            f = c.facts
-            if f.status in ("lost", "blacklisted"):
-                p[f.status].append(c)
-            elif f.status == "expired":
-                p["expired"].append(c)
-            elif f.kind in allowed:
-                p["valid"].append(c)
-            else:
-                p["wrong_gate"].append(c)
+            pool = card_pool(c.facts, gate_kind, today)
+            if pool is not None:
+                p[pool].append(c)
         pools[gate_kind] = p
     people = [r[0] for r in conn.execute("SELECT id FROM person WHERE role != 'staff'")]
     return pools, people
@@ -310,12 +301,12 @@ def _events(
     gate_w = [w for _, w in GATES]
     mix = [m for _, m in HISTORY_MIX]
     mix_w = [w for w, _ in HISTORY_MIX]
-    unknown = verdict("unknown_card")
-    bad_read = verdict("bad_read")
-    forgot = verdict("forgot_card")
+    unknown = verdict(Reason.UNKNOWN_CARD)
+    bad_read = verdict(Reason.BAD_READ)
+    forgot = verdict(Reason.FORGOT_CARD)
     sql = (
         "INSERT INTO access_event (at, gate_id, lane, uid, card_id, person_id, decision, reason, source,"
-        " guard_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        " guard_id, as_read, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
     )
     written = 0
     batch: list[tuple[object, ...]] = []
@@ -338,13 +329,52 @@ def _events(
             guard = 1 + (d * 2 + (hour < 7 or hour >= 19) + gates.index(gate) * 3) % n_guards
             if what == "unknown":
                 uid = f"{rng.getrandbits(32):08X}"
-                row = (at, gate, lane, uid, None, None, unknown.decision, unknown.reason, "pcsc", guard)
+                row = (
+                    at,
+                    gate,
+                    lane,
+                    uid,
+                    None,
+                    None,
+                    unknown.decision,
+                    unknown.reason,
+                    "pcsc",
+                    guard,
+                    None,
+                    None,
+                )
             elif what == "bad_read":
                 typed = str(rng.randrange(10**7, 10**9))
-                row = (at, gate, lane, typed, None, None, bad_read.decision, bad_read.reason, "wedge", guard)
+                row = (
+                    at,
+                    gate,
+                    lane,
+                    None,
+                    None,
+                    None,
+                    bad_read.decision,
+                    bad_read.reason,
+                    "wedge",
+                    guard,
+                    typed,
+                    "hex",
+                )
             elif what == "forgot_card":
                 who = rng.choice(residents)
-                row = (at, gate, lane, None, None, who, forgot.decision, forgot.reason, "manual", guard)
+                row = (
+                    at,
+                    gate,
+                    lane,
+                    None,
+                    None,
+                    who,
+                    forgot.decision,
+                    forgot.reason,
+                    "manual",
+                    guard,
+                    None,
+                    None,
+                )
             else:
                 pool = pools[kind][what] or pools[kind]["valid"]
                 card = rng.choice(pool)
@@ -355,7 +385,20 @@ def _events(
                     decision, reason = card.decide(kind, lane, day)
                     tries += 1
                 source = "pcsc" if rng.random() < 0.9 else "wedge"
-                row = (at, gate, lane, card.uid, card.id, card.person_id, decision, reason, source, guard)
+                row = (
+                    at,
+                    gate,
+                    lane,
+                    card.uid,
+                    card.id,
+                    card.person_id,
+                    decision,
+                    reason,
+                    source,
+                    guard,
+                    None,
+                    None,
+                )
             batch.append(row)
         if len(batch) >= 250_000 or d == len(per_day) - 1:
             conn.execute("BEGIN")

@@ -1,9 +1,9 @@
-"""``guardpost`` as ``.venv/bin/guardpost`` starts it, for the pty benchmarks on the 5M-event file.
+"""Checks the pty benchmarks rely on, about the booth screen as it ships.
 
-The feed's event column (``screens.feed.COLUMNS``) is measured by the row id ``#NNNNNNN``. If the
-column cannot hold a 7-digit id (an id above 999,999 comes out cut, so ten events share a label
-and the benchmark cannot tell them apart), it is widened here to fit one; the benchmark reports
-that it did (``id_column_fits``). When the column is wide enough this file changes nothing.
+The feed benchmarks find each row by its id ``#NNNNNNN``: the event column must hold a 7-digit id
+(the 5,000,000-event file) whole, or ten events would share a label and the benchmark could not
+tell them apart. ``id_column_fits`` says whether it does; it always has since the column became
+9 cells, and the benchmark reports the answer rather than assuming it.
 """
 
 from __future__ import annotations
@@ -17,22 +17,13 @@ PROBE = "#9999999"
 
 
 def id_column_fits() -> bool:
-    import screens.feed as feed
+    from guardpost_screens.widgets import feed
 
-    width = dict(feed.COLUMNS)["feed.col_event"]
-    return PROBE in feed._fit(PROBE, width)
-
-
-def widen_id_column() -> None:
-    import screens.feed as feed
-
-    need = len(PROBE) + 1
-    feed.COLUMNS = tuple((k, max(w, need) if k == "feed.col_event" else w) for k, w in feed.COLUMNS)
+    width = next(c.width for c in feed.columns(120) if c.key == "feed.col_event")
+    return PROBE in feed.fit(PROBE, width)
 
 
 if __name__ == "__main__":
-    if not id_column_fits():
-        widen_id_column()
-    from guardpost.cli import main
+    from guardpost_screens.launch import main
 
     main()

@@ -100,18 +100,30 @@ def main(argv: list[str] | None = None) -> int:
         return 1
 
     import bench_feed
+    import bench_migrate
     import bench_sigkill
     import bench_swipe
 
     swipe = _run("bench_swipe", lambda: bench_swipe.run(quick), errors)
+    migrate = _run("bench_migrate", lambda: bench_migrate.run(quick), errors)
     feed = _run("bench_feed", lambda: bench_feed.run(quick), errors) or {}
     kill_runs = args.kill_runs or (5 if quick else 20)
     kill = _run("bench_sigkill", lambda: bench_sigkill.run(kill_runs), errors)
 
     rows: list[Row] = []
     if swipe:
-        f, s = swipe["floor_ms"], swipe["swipe_ms"]
+        f, s, bare = swipe["floor_ms"], swipe["swipe_ms"], swipe["bare_ms"]
         n = f"{s['n']:,} swipes / {f['n']:,} floor ops"
+        rows.append(
+            (
+                "swipe path p50 vs the bare floor p50 (INSERT + COMMIT into a table with only an integer"
+                " primary key, same file and pragmas)",
+                "<= 1.5x",
+                f"{s['p50']:.2f} / {bare['p50']:.2f} ms = {swipe['ratio_bare_p50']:.2f}x"
+                f" (p99 {s['p99']:.2f} / {bare['p99']:.2f} ms = {swipe['ratio_bare_p99']:.2f}x)",
+                swipe["pass_bare_p50"],
+            )
+        )
         rows.append(
             (
                 "swipe path p50 vs floor p50 (INSERT + COMMIT, WAL, synchronous=FULL;"
@@ -131,6 +143,16 @@ def main(argv: list[str] | None = None) -> int:
         )
     else:
         rows.append(("swipe path vs floor", "1.5x p50 / 2x p99", "benchmark failed", False))
+    if migrate:
+        rows.append(
+            (
+                f"upgrade of an existing {migrate['events']:,}-event file to schema 3 (backup + migration)",
+                "measured",
+                f"{migrate['upgrade_s']} s ({migrate['migrate_only_s']} s of it the migration; "
+                f"{migrate['file_mib']:,} MiB file)",
+                None,
+            )
+        )
     a = feed.get("sustained")
     if a:
         lat = a["latency_ms"]
@@ -295,6 +317,8 @@ def main(argv: list[str] | None = None) -> int:
     ]
     if swipe:
         sections += ["```", bench_swipe.report(swipe), "```", ""]
+    if migrate:
+        sections += ["```", bench_migrate.report(migrate), "```", ""]
     if feed:
         sections += ["```", bench_feed.report(feed), "```", ""]
     if kill:

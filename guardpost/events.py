@@ -120,6 +120,14 @@ def page(
     search: str = "",
 ) -> list[Swipe]:
     """Up to ``limit`` events older than ``before_id`` (newest first) matching the filter and search."""
+    sql, params = page_sql(before_id=before_id, limit=limit, mode=mode, search=search)
+    return [swipe_from_row(r) for r in conn.execute(sql, params)]
+
+
+def page_sql(
+    *, before_id: int | None = None, limit: int = PAGE, mode: Filter = Filter.ALL, search: str = ""
+) -> tuple[str, list[object]]:
+    """The statement ``page`` runs (its plan is checked by a test: index walks only)."""
     before = before_id if before_id is not None else _NEWEST
     where = _FILTER_SQL[Filter(mode)]
     term = search.strip()
@@ -130,7 +138,7 @@ def page(
     else:
         sql = f"{_SELECT} WHERE e.id < ?{' AND ' + where if where else ''} ORDER BY e.id DESC LIMIT ?"
         params = [before, limit]
-    return [swipe_from_row(r) for r in conn.execute(sql, params)]
+    return sql, params
 
 
 def matches(swipe: Swipe, mode: Filter, search: str) -> bool:
@@ -174,14 +182,16 @@ def first_id_since(conn: sqlite3.Connection, moment: datetime) -> int:
     return low
 
 
+OPEN_ALARMS_SQL = (
+    f"{_SELECT} WHERE e.decision = 'alarm' AND e.id >= ? "
+    "AND NOT EXISTS (SELECT 1 FROM alarm_ack a WHERE a.event_id = e.id) ORDER BY e.id DESC LIMIT ?"
+)
+
+
 def open_alarms(conn: sqlite3.Connection, since: datetime, limit: int = 50) -> list[Swipe]:
     """Alarms since ``since`` that no guard has acknowledged yet, newest first."""
     first = first_id_since(conn, since)
-    sql = (
-        f"{_SELECT} WHERE e.decision = 'alarm' AND e.id >= ? "
-        "AND NOT EXISTS (SELECT 1 FROM alarm_ack a WHERE a.event_id = e.id) ORDER BY e.id DESC LIMIT ?"
-    )
-    return [swipe_from_row(r) for r in conn.execute(sql, (first, limit))]
+    return [swipe_from_row(r) for r in conn.execute(OPEN_ALARMS_SQL, (first, limit))]
 
 
 def newer(conn: sqlite3.Connection, after_id: int, limit: int = 500) -> list[Swipe]:
