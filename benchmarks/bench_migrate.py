@@ -31,7 +31,6 @@ SCHEMA2 = OUT / "big-schema2.db"
 _TO_SCHEMA2 = """
 DROP INDEX ix_event_card;
 DROP INDEX ix_event_refused;
-DROP INDEX ix_event_alarm;
 DROP INDEX ix_event_manual;
 ALTER TABLE access_event DROP COLUMN as_read;
 ALTER TABLE access_event DROP COLUMN detail;

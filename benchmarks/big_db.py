@@ -42,7 +42,7 @@ CARDS = 100_000
 EVENTS = 5_000_000
 DAYS = 730
 SEED = 5_000_000
-FORMAT_VERSION = 2  # bump when the generator changes: a cached file of another version is rebuilt
+FORMAT_VERSION = 3  # bump when the generator changes: a cached file of another version is rebuilt
 
 # share of the day's swipes in each hour: morning and evening rush
 HOUR_WEIGHTS = (1, 0.6, 0.4, 0.3, 0.4, 1.2, 4, 9, 10, 6, 4, 4, 5, 4, 3.5, 4, 5, 8, 10, 8, 6, 4.5, 3, 2)

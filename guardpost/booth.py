@@ -53,6 +53,21 @@ class BoothState:
     def gate_name(self, lang: str) -> str:
         return self.gate_zh if lang == "zh-CN" else self.gate_en
 
+    @classmethod
+    def provisional(cls, settings: Settings, reader_kind: str, viewer: bool) -> BoothState:
+        """What the header can say before the file is open: from the settings alone."""
+        return cls(
+            compound=settings.compound.name,
+            gate_id=settings.gate,
+            gate_zh=settings.gate,
+            gate_en=settings.gate,
+            gate_kind=GateKind.PEDESTRIAN,
+            level=LockdownLevel.NORMAL,
+            guard=None,
+            reader_kind="viewer" if viewer else reader_kind,
+            viewer=viewer,
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class Opening:
@@ -291,6 +306,7 @@ class Booth:
             try:
                 if conn is None:
                     conn = self._read()
+                    conn.execute("PRAGMA cache_size = -256")  # it reads a few new rows at a time
                 now = conn.execute("PRAGMA data_version").fetchone()[0]
                 if now != version:
                     version = now
@@ -304,14 +320,15 @@ class Booth:
 
     def _catch_up(self, conn: sqlite3.Connection) -> None:
         changed = False
+        pipeline = self.pipeline
         while True:
-            newer = events.newer(conn, self._last_id)
-            if not newer:
+            # the new ids first (the primary key only): the rows this booth wrote are shown already
+            ids = events.ids_after(conn, self._last_id)
+            if not ids:
                 break
-            for swipe in newer:
-                self._last_id = max(self._last_id, swipe.event_id)
-                if self.pipeline is not None and self.pipeline.is_mine(swipe.event_id):
-                    continue
+            self._last_id = ids[-1]
+            others = [i for i in ids if pipeline is None or not pipeline.is_mine(i)]
+            for swipe in events.by_ids(conn, others):
                 self._listener.swipe(swipe, 0)
                 changed |= self.board.add(swipe)
         acked = events.acknowledged(conn, self.board.ids())

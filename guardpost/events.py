@@ -35,12 +35,12 @@ class Filter(StrEnum):
     ALARMS = "alarms"
 
 
-# The WHERE term of each filter: exactly the condition of its partial index (migration 0003), so
-# that SQLite uses the index.
+# The WHERE term of each filter: the condition of the one partial index over refused and alarm rows
+# (migration 0003), written as it is there so that SQLite uses the index; alarms are a part of them.
 _FILTER_SQL: dict[Filter, str] = {
     Filter.ALL: "",
     Filter.REFUSED: "e.decision <> 'allow'",
-    Filter.ALARMS: "e.decision = 'alarm'",
+    Filter.ALARMS: "e.decision <> 'allow' AND e.decision = 'alarm'",
 }
 FILTER_DECISIONS: dict[Filter, frozenset[Decision]] = {
     Filter.ALL: frozenset(Decision),
@@ -158,13 +158,18 @@ def matches(swipe: Swipe, mode: Filter, search: str) -> bool:
     )
 
 
+# two sub-selects: SQLite answers min() or max() from the B-tree's end only when each stands alone
+# (``SELECT min(id), max(id)`` reads all five million rows)
+BOUNDS_SQL = "SELECT (SELECT min(id) FROM access_event), (SELECT max(id) FROM access_event)"
+
+
 def first_id_since(conn: sqlite3.Connection, moment: datetime) -> int:
     """The id of the first event at or after ``moment`` (a binary search over the row id).
 
     Events are appended as they happen, so their time grows with their id; a clock set back by
     hand only makes the boundary a few events early or late, never skips a day.
     """
-    bounds = conn.execute("SELECT min(id), max(id) FROM access_event").fetchone()
+    bounds = conn.execute(BOUNDS_SQL).fetchone()
     if bounds is None or bounds[0] is None:
         return 1
     # every event below ``low`` is older than ``moment``; every event from ``high`` on is not
@@ -183,7 +188,7 @@ def first_id_since(conn: sqlite3.Connection, moment: datetime) -> int:
 
 
 OPEN_ALARMS_SQL = (
-    f"{_SELECT} WHERE e.decision = 'alarm' AND e.id >= ? "
+    f"{_SELECT} WHERE e.decision <> 'allow' AND e.decision = 'alarm' AND e.id >= ? "
     "AND NOT EXISTS (SELECT 1 FROM alarm_ack a WHERE a.event_id = e.id) ORDER BY e.id DESC LIMIT ?"
 )
 
@@ -194,10 +199,24 @@ def open_alarms(conn: sqlite3.Connection, since: datetime, limit: int = 50) -> l
     return [swipe_from_row(r) for r in conn.execute(OPEN_ALARMS_SQL, (first, limit))]
 
 
-def newer(conn: sqlite3.Connection, after_id: int, limit: int = 500) -> list[Swipe]:
-    """Events with an id above ``after_id``, oldest first (what another process wrote meanwhile)."""
-    sql = f"{_SELECT} WHERE e.id > ? ORDER BY e.id LIMIT ?"
-    return [swipe_from_row(r) for r in conn.execute(sql, (after_id, limit))]
+def ids_after(conn: sqlite3.Connection, after_id: int, limit: int = 500) -> list[int]:
+    """Ids of the events after ``after_id``, oldest first (read from the primary key alone)."""
+    return [
+        int(r[0])
+        for r in conn.execute(
+            "SELECT id FROM access_event WHERE id > ? ORDER BY id LIMIT ?", (after_id, limit)
+        )
+    ]
+
+
+def by_ids(conn: sqlite3.Connection, event_ids: list[int]) -> list[Swipe]:
+    """The events with these ids, oldest first."""
+    if not event_ids:
+        return []
+    marks = ", ".join("?" * len(event_ids))
+    return [
+        swipe_from_row(r) for r in conn.execute(f"{_SELECT} WHERE e.id IN ({marks}) ORDER BY e.id", event_ids)
+    ]
 
 
 def last_id(conn: sqlite3.Connection) -> int:

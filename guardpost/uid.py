@@ -282,8 +282,11 @@ def canonical_hex(text: str) -> str:
     return digits.upper()
 
 
+_CANONICAL_RE = re.compile(r"[0-9A-F]+")
+
+
 def _is_canonical(uid: str) -> bool:
-    return len(uid) in UID_HEX_LENGTHS and re.fullmatch(r"[0-9A-F]+", uid) is not None
+    return len(uid) in UID_HEX_LENGTHS and _CANONICAL_RE.fullmatch(uid) is not None
 
 
 # --- reader text → key ------------------------------------------------------------------------

@@ -23,8 +23,8 @@ from guardpost.i18n import t
 from . import keys
 from .messages import PageLoaded
 from .modals.detail import DetailScreen
-from .widgets.banner import AlarmBanner
-from .widgets.feed import FeedColumns, FeedView, reason_text
+from .widgets.banner import AdviceLine, AlarmBanner
+from .widgets.feed import FeedColumns, FeedView
 from .widgets.header import BoothHeader
 from .widgets.keybar import KeyBar
 from .widgets.text import Plain, SafeInput
@@ -62,12 +62,16 @@ class BoothScreen(Screen[None]):
         yield Plain("", id="not-saved")
         yield FeedColumns(id="feed-columns")
         yield FeedView(self._load_older, id="feed")
-        yield Plain("", id="advice")
+        yield AdviceLine(id="advice")
         yield SafeInput(placeholder=t("feed.search_placeholder"), id="search", max_length=100)
         yield Plain("", id="status-line")
         yield KeyBar(keys.bar(keys.APP_KEYS[:1], keys.BOOTH_KEYS, keys.APP_KEYS[1:]), id="keybar")
 
     def on_mount(self) -> None:
+        booth = self.gp.booth
+        # the header at once, from the settings; the file fills in the rest when it is open
+        state = BoothState.provisional(booth.settings, booth.readers.kind, booth.viewer)
+        self.query_one(BoothHeader).state = state
         self._update_status()
         self.query_one(FeedView).focus()
 
@@ -96,6 +100,10 @@ class BoothScreen(Screen[None]):
         if shown and self.feed.scroll_y > 0:
             self.unseen += 1  # the guard is reading older rows: tell them something new came
             self._update_status()
+        if shown and _needs_advice(swipe):
+            self._noted = swipe
+            if self._picked is None:
+                self._paint_advice()
 
     def show_alarms(self, alarms: list[Swipe]) -> None:
         self.alarms = alarms
@@ -161,22 +169,19 @@ class BoothScreen(Screen[None]):
         self._paint_advice()
 
     def _paint_advice(self) -> None:
-        line = self.query_one("#advice", Plain)
         row = self._picked or self._noted
         if row is None:
-            line.display = False
+            self.query_one(AdviceLine).show("")
             return
         gate_kind = self.gp.booth.state.gate_kind if self.gp.booth.state else None
-        line.show(
+        self.query_one(AdviceLine).show(
             t(
                 "feed.advice",
                 time=row.at.strftime("%H:%M:%S"),
-                reason=reason_text(row),
                 who=who(row),
                 advice=advice(row, gate_kind).text(),
             )
         )
-        line.display = True
 
     @on(FeedView.Selected)
     def _open_row(self, event: FeedView.Selected) -> None:
@@ -244,7 +249,7 @@ class BoothScreen(Screen[None]):
         )
         if self.unseen:
             status += "　" + t("feed.unseen", count=self.unseen)
-        self.query_one("#status-line", Plain).show(status)
+        self.query_one("#status-line", Plain).show(status, layout=False)  # one line, always
 
 
 def _needs_advice(swipe: Swipe) -> bool:

@@ -164,3 +164,17 @@ def test_printable_leaves_nothing_a_terminal_would_obey(text: str) -> None:
     assert printable(shown) == shown  # showing twice shows the same
     if UNSAFE.search(text) is None:
         assert shown == text
+
+
+@given(
+    st.text(st.characters(codec="utf-8", exclude_categories=("Cc", "Cf", "Cs", "Zl", "Zp")), max_size=300),
+    st.integers(min_value=4, max_value=120),
+)
+def test_the_advice_wraps_within_its_width_and_keeps_every_character(text: str, width: int) -> None:
+    from rich.cells import cell_len
+
+    from guardpost_screens.widgets.banner import _wrap
+
+    lines = _wrap(text, width)
+    assert all(cell_len(line) <= width for line in lines if len(line) > 1)
+    assert "".join(lines).replace(" ", "") == text.replace(" ", "")

@@ -40,18 +40,34 @@ def banner_lines(alarms: list[Swipe], gate_kind: GateKind | None, pending: bool,
     return [first, *_wrap(printable(advice(a, gate_kind).text()), width)]
 
 
+def _breakable(ch: str) -> bool:
+    """A line may end after this character: a space, or a wide (CJK) one, which has no spaces."""
+    return ch == " " or cell_len(ch) == 2
+
+
 def _wrap(text: str, width: int) -> list[str]:
-    """Fold ``text`` into lines of ``width`` cells (CJK text has no spaces to break at)."""
+    """Fold ``text`` into lines of ``width`` cells: Chinese anywhere, a Latin word (a setting's
+    name, a card number) kept whole when the line has an earlier place to break."""
     if width <= 0:
         return [text]
-    lines, line = [], ""
-    for ch in text:
-        if cell_len(line + ch) > width:
-            lines.append(line)
-            line = ch
-        else:
-            line += ch
-    return [*lines, line] if line else lines
+    lines: list[str] = []
+    start, used = 0, 0
+    for i, ch in enumerate(text):
+        size = cell_len(ch)  # one character at a time: rich's cache holds a few thousand of them at most
+        if used + size > width:
+            cut = i
+            if not _breakable(text[i - 1]) and ch != " ":
+                back = next((j for j in range(i - 1, start, -1) if _breakable(text[j])), None)
+                if back is not None and i - back < width // 2:
+                    cut = back + 1
+            lines.append(text[start:cut].rstrip(" "))
+            start = cut + (1 if cut < len(text) and text[cut] == " " else 0)
+            used = cell_len(text[start : i + 1]) if start <= i else 0
+            continue
+        used += size
+    if start < len(text):
+        lines.append(text[start:])
+    return lines
 
 
 class AlarmBanner(Widget):
@@ -71,4 +87,25 @@ class AlarmBanner(Widget):
 
     def render(self) -> Text:
         lines = banner_lines(self.alarms, self.gate_kind, self.pending, self.size.width)
+        return Text("\n".join(lines), no_wrap=True, overflow="crop", end="")
+
+
+class AdviceLine(Widget):
+    """What to do about the row in question, on a fixed number of lines (two from 100 columns,
+    three below), so that a new advice repaints the line and never lays the screen out again."""
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.text = ""
+
+    def show(self, text: str) -> None:
+        if text != self.text:
+            self.text = text
+            self.refresh()
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        return 2 if width >= 100 else 3
+
+    def render(self) -> Text:
+        lines = _wrap(printable(self.text), max(1, self.size.width))[: self.size.height]
         return Text("\n".join(lines), no_wrap=True, overflow="crop", end="")

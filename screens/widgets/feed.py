@@ -28,6 +28,7 @@ from guardpost.i18n import t
 from guardpost.text import printable
 
 WINDOW = 2000  # rows held in memory; the rest stays in the database
+STRIPS_KEPT = 300  # rendered rows kept: a few screens' worth (the rest are drawn again when scrolled to)
 PAGE = 200
 STEP = 100  # the scrollable height grows in steps of this many rows
 NARROW = 100  # below this width the card-kind column is left out
@@ -179,8 +180,6 @@ class FeedView(ScrollView, can_focus=True):
         if self.scroll_y > 0:  # keep the rows the guard is reading where they are
             self.scroll_to(y=self.scroll_y + 1, animate=False, immediate=True)
         self.refresh()
-        if self.following:
-            self.post_message(self.CursorMoved(swipe, True))
         return True
 
     def replace(self, swipes: list[Swipe]) -> None:
@@ -300,6 +299,8 @@ class FeedView(ScrollView, can_focus=True):
         strip = self._strips.get(row.event_id)
         if strip is None:
             strip = self._strips[row.event_id] = self._render_row(row, width)
+            if len(self._strips) > STRIPS_KEPT:
+                del self._strips[next(iter(self._strips))]  # the longest-kept (dicts keep order)
         return strip
 
     def _note(self, text: str, width: int) -> Strip:

@@ -34,8 +34,10 @@ class Plain(Static):
     def __init__(self, text: str = "", **kwargs: Any) -> None:
         super().__init__(plain(text), markup=False, **kwargs)
 
-    def show(self, text: str) -> None:
-        self.update(plain(text))
+    def show(self, text: str, *, layout: bool = True) -> None:
+        """``layout=False`` where the widget's height cannot change (a one-line status): a new
+        layout of the screen costs milliseconds, a repaint of one line next to nothing."""
+        self.update(plain(text), layout=layout)
 
 
 class SafeInput(Input):
