@@ -1,10 +1,12 @@
 """Reading access events back: pages of the feed (newest first), filters, search, one event's
 detail, open alarms, and the events other processes wrote since we last looked.
 
-Every query here walks an index backwards from a row id (``tests/test_events.py`` checks the query
-plans): the swipe path keeps only the B-trees an allowed swipe needs (the primary key and the card
-index), so the filters read partial indexes over refused and alarm rows, and time ranges are found
-through the row id, which grows with time (``first_id_since``).
+Every query here walks an index backwards from a row id (``tests/test_reshape.py`` checks the
+query plans). An allowed swipe writes its row and nothing else, so: the filters read the partial
+index over refused and alarm rows; time ranges are found through the row id, which grows with time
+(``first_id_since``); a card's events are found through ``event_card``, which ``index_cards``
+fills in batches off the swipe path (the booth's writer calls it when idle), plus the newest
+events not in it yet, read from the end of the table.
 """
 
 from __future__ import annotations
@@ -49,6 +51,7 @@ FILTER_DECISIONS: dict[Filter, frozenset[Decision]] = {
 }
 PAGE = 200
 _NEWEST = 2**63 - 1
+UPTO_SQL = "SELECT event_id FROM event_card_upto WHERE id = 1"
 
 
 def swipe_from_row(r: tuple[object, ...]) -> Swipe:
@@ -86,6 +89,9 @@ def _search_ids(term: str, before_id: int, limit: int, where: str) -> tuple[str,
     """Ids of events matching ``term``: a person's name (part of it), a unit (``3-2`` finds building 3
     entrance 2), or a card number (its start). Three index walks, each newest first."""
     like = like_escape(term)
+    cards = (
+        "SELECT c2.id FROM card c2 WHERE c2.person_id IN ({persons}) OR c2.uid LIKE ? ESCAPE '\\'"
+    )
     persons = (
         "SELECT p2.id FROM person p2 LEFT JOIN unit u2 ON u2.id = p2.unit_id"
         " WHERE p2.name LIKE ? ESCAPE '\\' OR u2.code = ? OR u2.code LIKE ? ESCAPE '\\'"
@@ -93,10 +99,13 @@ def _search_ids(term: str, before_id: int, limit: int, where: str) -> tuple[str,
     person_params: list[object] = [f"%{like}%", term, f"{like}-%"]
     number = f"{like.upper()}%"
     extra = f" AND {where}" if where else ""
+    card_ids = cards.format(persons=persons)
     sql = f"""
-    SELECT id FROM (SELECT e.id FROM access_event e WHERE e.card_id IN (
-            SELECT c2.id FROM card c2 WHERE c2.person_id IN ({persons}) OR c2.uid LIKE ? ESCAPE '\\')
-        AND e.id < ?{extra} ORDER BY e.id DESC LIMIT ?)
+    SELECT id FROM (SELECT ec.event_id AS id FROM event_card ec JOIN access_event e ON e.id = ec.event_id
+        WHERE ec.card_id IN ({card_ids}) AND ec.event_id < ?{extra} ORDER BY ec.event_id DESC LIMIT ?)
+    UNION ALL
+    SELECT id FROM (SELECT e.id FROM access_event e WHERE e.id > ({UPTO_SQL}) AND e.id < ?{extra}
+        AND e.card_id IN ({card_ids}) ORDER BY e.id DESC LIMIT ?)
     UNION ALL
     SELECT id FROM (SELECT e.id FROM access_event e WHERE e.card_id IS NULL AND e.person_id IS NOT NULL
         AND e.person_id IN ({persons}) AND e.id < ?{extra} ORDER BY e.id DESC LIMIT ?)
@@ -106,6 +115,7 @@ def _search_ids(term: str, before_id: int, limit: int, where: str) -> tuple[str,
         AND e.id < ?{extra} ORDER BY e.id DESC LIMIT ?)
     """
     params: list[object] = [*person_params, number, before_id, limit]
+    params += [before_id, *person_params, number, limit]
     params += [*person_params, before_id, limit]
     params += [number, number, before_id, limit]
     return sql, params
@@ -280,3 +290,38 @@ def detail(conn: sqlite3.Connection, event_id: int) -> EventDetail | None:
         acknowledged_by=(str(rest[7]) or "-") if rest[8] else None,
         acknowledged_at=datetime.fromisoformat(rest[8]) if rest[8] else None,
     )
+
+
+INDEX_BATCH = 5000
+
+
+def index_cards(conn: sqlite3.Connection, batch: int = INDEX_BATCH) -> int:
+    """Put the card of every event not yet in ``event_card`` there, ``batch`` events at a time, in
+    one transaction with the mark of how far it got; returns how many events it looked at.
+
+    Off the swipe path: the booth's writer calls it when it has nothing else to do, so an allowed
+    swipe writes only its own row. Safe to run from any process at any time (INSERT OR IGNORE).
+    """
+    row = conn.execute(UPTO_SQL).fetchone()
+    upto = int(row[0]) if row else 0
+    last = last_id(conn)
+    if last <= upto:
+        return 0
+    end = min(last, upto + batch)
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        conn.execute(
+            "INSERT OR IGNORE INTO event_card (card_id, event_id) SELECT card_id, id FROM access_event"
+            " WHERE id > ? AND id <= ? AND card_id IS NOT NULL",
+            (upto, end),
+        )
+        conn.execute(
+            "INSERT INTO event_card_upto (id, event_id) VALUES (1, ?)"
+            " ON CONFLICT (id) DO UPDATE SET event_id = max(event_id, excluded.event_id)",
+            (end,),
+        )
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    return end - upto

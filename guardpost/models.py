@@ -92,7 +92,8 @@ class Guard(SQLModel, table=True):
 class AccessEvent(SQLModel, table=True):
     """One card swipe or manual admission and its decision. Append-only (triggers refuse changes).
 
-    Indexes (schema 3): only the card index is updated by an allowed swipe; the rest are partial.
+    Schema 3: an allowed swipe writes this row and nothing else; the indexes are partial (refused
+    rows, manual admissions) and a card's events are in ``event_card``, filled off the swipe path.
     """
 
     __tablename__ = "access_event"
@@ -254,3 +255,21 @@ class AlarmAck(SQLModel, table=True):
     guard_id: int | None = Field(default=None, foreign_key="guard.id")
     guard_name: str
     at: NaiveDatetime
+
+
+class EventCard(SQLModel, table=True):
+    """Which events each card made (schema 3), filled in batches by ``events.index_cards``."""
+
+    __tablename__ = "event_card"
+
+    card_id: int = Field(primary_key=True, foreign_key="card.id")
+    event_id: int = Field(primary_key=True, foreign_key="access_event.id")
+
+
+class EventCardUpto(SQLModel, table=True):
+    """How far ``event_card`` has got: every event up to ``event_id`` is in it (one row)."""
+
+    __tablename__ = "event_card_upto"
+
+    id: int = Field(default=1, primary_key=True)
+    event_id: int

@@ -23,6 +23,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Protocol
 
+from guardpost import events
 from guardpost.access import Gatekeeper, NotSaved, stamp
 from guardpost.domain import CardRead, Guard, Lane, Swipe
 from guardpost.readers.intake import Intake, Keyed, key_read
@@ -31,6 +32,7 @@ from guardpost.uid import WedgeFormat
 
 RETRY_SECONDS = 1.0
 CHECKPOINT_SECONDS = 2.0
+IDLE_SECONDS = 0.5  # nothing to do this long: bring event_card up to date (events.index_cards)
 MINE_KEPT = 4096  # ids this writer stored, remembered so that the file follower does not show them twice
 
 
@@ -173,7 +175,7 @@ class SwipePipeline:
         try:
             while True:
                 try:
-                    job = self._jobs.get(timeout=RETRY_SECONDS if self._unsaved else None)
+                    job = self._jobs.get(timeout=RETRY_SECONDS if self._unsaved else IDLE_SECONDS)
                 except queue.Empty:
                     job = None
                 if job is _STOP:
@@ -181,12 +183,25 @@ class SwipePipeline:
                 self._retry_unsaved(keeper)
                 if job is not None:
                     self._do(keeper, job)
+                elif not self._unsaved:
+                    self._index_cards(keeper.conn)
         finally:
             self._stopping.set()
             checkpointer.join(5)
             with contextlib.suppress(sqlite3.Error):
                 conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             conn.close()
+
+    def _index_cards(self, conn: sqlite3.Connection) -> None:
+        """While idle: each card's events into event_card, a batch at a time, yielding to any read
+        that comes in (the swipe path itself writes only the event's row)."""
+        try:
+            while events.index_cards(conn) == events.INDEX_BATCH and self._jobs.empty():
+                pass
+        except sqlite3.Error:  # busy or read-only for now: the next idle moment catches up
+            pass
+        except Exception as exc:
+            self.listener.on_error(exc)
 
     def _checkpoint_loop(self) -> None:
         """Checkpoint the WAL every few seconds from a connection of its own (never blocks the writer)."""

@@ -63,6 +63,10 @@ def register(app: typer.Typer) -> None:
         as_json: bool = json_option(),
         lang: str | None = lang_option(),
     ) -> None:
+        import contextlib
+        import sqlite3
+
+        from guardpost import events
         from guardpost.access import Gatekeeper, gate_kind
         from guardpost.booth import guard_on_duty
         from guardpost.storage import connect
@@ -80,6 +84,8 @@ def register(app: typer.Typer) -> None:
             keeper = Gatekeeper(conn, s.gate, guard=guard_on_duty(conn, s.gate, s.booth.guard))
             result = keeper.swipe(key, Lane(lane), as_read=uid, source=Source.CLI)
             kind = gate_kind(conn, s.gate)
+            with contextlib.suppress(sqlite3.Error):  # a busy booth indexes it when idle
+                events.index_cards(conn)
         finally:
             conn.close()
         if as_json:
