@@ -89,9 +89,7 @@ def _search_ids(term: str, before_id: int, limit: int, where: str) -> tuple[str,
     """Ids of events matching ``term``: a person's name (part of it), a unit (``3-2`` finds building 3
     entrance 2), or a card number (its start). Three index walks, each newest first."""
     like = like_escape(term)
-    cards = (
-        "SELECT c2.id FROM card c2 WHERE c2.person_id IN ({persons}) OR c2.uid LIKE ? ESCAPE '\\'"
-    )
+    cards = "SELECT c2.id FROM card c2 WHERE c2.person_id IN ({persons}) OR c2.uid LIKE ? ESCAPE '\\'"
     persons = (
         "SELECT p2.id FROM person p2 LEFT JOIN unit u2 ON u2.id = p2.unit_id"
         " WHERE p2.name LIKE ? ESCAPE '\\' OR u2.code = ? OR u2.code LIKE ? ESCAPE '\\'"

@@ -262,8 +262,8 @@ class EventCard(SQLModel, table=True):
 
     __tablename__ = "event_card"
 
-    card_id: int = Field(primary_key=True, foreign_key="card.id")
-    event_id: int = Field(primary_key=True, foreign_key="access_event.id")
+    card_id: int = Field(primary_key=True)  # a card's id, copied from access_event (no foreign key:
+    event_id: int = Field(primary_key=True)  # the table is an index of access_event, kept by hand)
 
 
 class EventCardUpto(SQLModel, table=True):

@@ -207,6 +207,7 @@ class SwipePipeline:
         """Checkpoint the WAL every few seconds from a connection of its own (never blocks the writer)."""
         try:
             conn = connect(self.db_path)
+            conn.execute("PRAGMA cache_size = -128")  # it copies pages; it looks nothing up
         except Exception:
             return
         try:

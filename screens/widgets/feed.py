@@ -27,7 +27,7 @@ from guardpost.domain import Decision, Reason, Swipe
 from guardpost.i18n import t
 from guardpost.text import printable
 
-WINDOW = 2000  # rows held in memory; the rest stays in the database
+WINDOW = 1000  # rows held in memory (five screens' worth at 80x24 and more); the rest is read back
 STRIPS_KEPT = 300  # rendered rows kept: a few screens' worth (the rest are drawn again when scrolled to)
 PAGE = 200
 STEP = 100  # the scrollable height grows in steps of this many rows
