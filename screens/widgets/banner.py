@@ -17,6 +17,8 @@ from guardpost.domain import GateKind, Swipe
 from guardpost.i18n import t
 from guardpost.text import printable
 
+from .text import drawn
+
 
 def banner_lines(alarms: list[Swipe], gate_kind: GateKind | None, pending: bool, width: int) -> list[str]:
     if not alarms:
@@ -86,8 +88,11 @@ class AlarmBanner(Widget):
         return max(1, len(banner_lines(self.alarms, self.gate_kind, self.pending, width)))
 
     def render(self) -> Text:
-        lines = banner_lines(self.alarms, self.gate_kind, self.pending, self.size.width)
-        return Text("\n".join(lines), no_wrap=True, overflow="crop", end="")
+        def draw() -> Text:
+            lines = banner_lines(self.alarms, self.gate_kind, self.pending, self.size.width)
+            return Text("\n".join(lines), no_wrap=True, overflow="crop", end="")
+
+        return drawn(self, draw)
 
 
 class AdviceLine(Widget):
@@ -107,5 +112,8 @@ class AdviceLine(Widget):
         return 2 if width >= 100 else 3
 
     def render(self) -> Text:
-        lines = _wrap(printable(self.text), max(1, self.size.width))[: self.size.height]
-        return Text("\n".join(lines), no_wrap=True, overflow="crop", end="")
+        def draw() -> Text:
+            lines = _wrap(printable(self.text), max(1, self.size.width))[: self.size.height]
+            return Text("\n".join(lines), no_wrap=True, overflow="crop", end="")
+
+        return drawn(self, draw)

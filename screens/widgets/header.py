@@ -23,6 +23,8 @@ from guardpost.domain import LockdownLevel, ReaderState, ReaderStatus
 from guardpost.i18n import current_language, t
 from guardpost.text import printable
 
+from .text import drawn
+
 SEPARATOR = " │ "
 
 
@@ -127,4 +129,4 @@ class BoothHeader(Widget):
         return len(self.lines(width))
 
     def render(self) -> Text:
-        return Text("\n".join(self.lines(self.size.width)), no_wrap=True, overflow="crop", end="")
+        return drawn(self, lambda: Text("\n".join(self.lines(self.size.width)), no_wrap=True, end=""))

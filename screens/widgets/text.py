@@ -9,12 +9,15 @@ an Input that drops control and bidi characters from whatever is typed or pasted
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from rich.text import Text
 from textual.message import Message
 from textual.widgets import Input, Static
 
+from guardpost import crash
+from guardpost.i18n import t
 from guardpost.text import printable, strip_unsafe
 
 INPUT_MAX = 200  # a pasted novel is refused as a whole (Textual keeps the field as it was)
@@ -26,6 +29,22 @@ def plain(*parts: str, style: str = "") -> Text:
     (``t()`` does it for every parameter)."""
     lines = "".join(parts).split("\n")
     return Text("\n".join(printable(line) for line in lines), style=style, end="")
+
+
+_noted: set[str] = set()
+
+
+def drawn(widget: object, draw: Callable[[], Text]) -> Text:
+    """``draw()``, or, if drawing fails, a line saying so (the details in a crash note, once per
+    kind of widget): one widget that cannot be drawn must not take the booth, and its swipes, down."""
+    try:
+        return draw()
+    except Exception as exc:
+        name = type(widget).__name__
+        if name not in _noted:
+            _noted.add(name)
+            crash.write_note(exc, f"drawing {name}")
+        return Text(t("widget.broken"), style="italic", end="")
 
 
 class Plain(Static):
