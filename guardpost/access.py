@@ -21,6 +21,7 @@ from guardpost.domain import (
     LockdownLevel,
     PersonRole,
     Reason,
+    Said,
     Source,
     Swipe,
 )
@@ -53,9 +54,38 @@ def exact(uid: str) -> UidKey:
 
 
 class NotSaved(GuardpostError):
-    """The event could not be written (database locked, read-only, disk full)."""
+    """The event could not be written (database locked, read-only, disk full).
+
+    ``swipe`` is what was decided all the same (its ``event_id`` is 0): the guard sees the
+    decision, and an alarm rings, before the file takes it.
+    """
 
     exit_code = exits.STORAGE
+    swipe: Swipe | None = None
+
+    @classmethod
+    def because(cls, exc: sqlite3.Error, swipe: Swipe | None) -> NotSaved:
+        error = cls("storage.not_saved", "storage.not_saved_hint", error=storage_error(exc))
+        error.swipe = swipe
+        return error
+
+
+def storage_error(exc: sqlite3.Error) -> Said:
+    """What SQLite said, in the guard's words when it is one of the usual reasons."""
+    text = str(exc)
+    for needle, key in _SQLITE_ERRORS:
+        if needle in text:
+            return Said(key)
+    return Said("storage.error_other", error=text)
+
+
+_SQLITE_ERRORS = (
+    ("database is locked", "storage.error_locked"),
+    ("database or disk is full", "storage.error_full"),
+    ("readonly database", "storage.error_readonly"),
+    ("disk I/O error", "storage.error_io"),
+    ("unable to open database", "storage.error_open"),
+)
 
 
 class Holder(NamedTuple):
@@ -140,10 +170,12 @@ class Gatekeeper:
         as_read: str | None = None,
         source: str = Source.CLI,
         now: datetime | None = None,
+        store: bool = True,
     ) -> Swipe:
         """Look up, decide, write and commit one swipe. Raises NotSaved if it could not be stored.
 
         ``as_read`` is the text a keyboard-wedge reader typed, kept when it is not the UID itself.
+        ``store=False``: only decide (the event's id is 0), for a read that must wait its turn.
         """
         now = now or datetime.now()
         where, params = key.sql()
@@ -154,7 +186,7 @@ class Gatekeeper:
         if len(found) != 1:
             reason = Reason.AMBIGUOUS_CARD if found else Reason.UNKNOWN_CARD
             uid = getattr(key, "exact", None)
-            return self._record(now, lane, verdict(reason), source, uid=uid, as_read=as_read)
+            return self._record(now, lane, verdict(reason), source, uid=uid, as_read=as_read, store=store)
         row = CardRow._make(found[0])
         level = _LEVEL[row.level] if row.level else LockdownLevel.of(None)
         result = decide(row.facts(), self.gate_kind, lane, now.date(), level)
@@ -168,6 +200,7 @@ class Gatekeeper:
             card=(row.card_id, row.kind),
             holder=holder,
             as_read=as_read,
+            store=store,
         )
 
     def refuse_bad_read(
@@ -178,11 +211,18 @@ class Gatekeeper:
         *,
         source: str = Source.WEDGE,
         now: datetime | None = None,
+        store: bool = True,
     ) -> Swipe:
         """A read that could not be turned into a UID is still recorded: what was typed, and the
         reader format it was read with (the setting the guard's advice names)."""
         return self._record(
-            now or datetime.now(), lane, verdict(Reason.BAD_READ), source, as_read=typed, detail=reader_format
+            now or datetime.now(),
+            lane,
+            verdict(Reason.BAD_READ),
+            source,
+            as_read=typed,
+            detail=reader_format,
+            store=store,
         )
 
     def admit_by_hand(self, person_id: int, lane: Lane, *, now: datetime | None = None) -> Swipe:
@@ -193,7 +233,7 @@ class Gatekeeper:
         person = forgot_card.person(self.conn, person_id)
         if person is None:
             raise GuardpostError("person.unknown", None, person=person_id)
-        result = forgot_card.judge(person, lane, lockdown.current(self.conn))
+        result = forgot_card.judge(person, lane, lockdown.current(self.conn), self.gate_kind)
         holder = Holder(person.person_id, person.name, person.unit, person.special_care)
         return self._record(now or datetime.now(), lane, result, Source.MANUAL, holder=holder)
 
@@ -209,6 +249,7 @@ class Gatekeeper:
         holder: Holder | None = None,
         as_read: str | None = None,
         detail: str | None = None,
+        store: bool = True,
     ) -> Swipe:
         if as_read is not None:
             as_read = as_read.strip()[:AS_READ_MAX] or None
@@ -216,6 +257,25 @@ class Gatekeeper:
                 as_read = None
         guard_id = self.guard.id if self.guard is not None else None
         person_id = holder.person_id if holder is not None else None
+        fields = dict(
+            at=now,
+            gate_id=self.gate_id,
+            lane=_LANE[lane],
+            uid=uid,
+            decision=result.decision,
+            reason=result.reason,
+            source=source,
+            card_kind=_KIND[card[1]] if card else None,
+            person_id=person_id,
+            person=holder.person if holder else None,
+            unit=holder.unit if holder else None,
+            special_care=holder.special_care if holder else None,
+            as_read=as_read,
+            detail=detail,
+            guard_id=guard_id,
+        )
+        if not store:
+            return Swipe(event_id=0, **fields)  # type: ignore[arg-type]
         try:
             cur = self.conn.execute(
                 _INSERT_SQL,
@@ -235,23 +295,6 @@ class Gatekeeper:
                 ),
             )
         except sqlite3.Error as exc:
-            raise NotSaved("storage.not_saved", "storage.not_saved_hint", error=str(exc)) from exc
+            raise NotSaved.because(exc, Swipe(event_id=0, **fields)) from exc  # type: ignore[arg-type]
         assert cur.lastrowid is not None
-        return Swipe(
-            event_id=cur.lastrowid,
-            at=now,
-            gate_id=self.gate_id,
-            lane=_LANE[lane],
-            uid=uid,
-            decision=result.decision,
-            reason=result.reason,
-            source=source,
-            card_kind=_KIND[card[1]] if card else None,
-            person_id=person_id,
-            person=holder.person if holder else None,
-            unit=holder.unit if holder else None,
-            special_care=holder.special_care if holder else None,
-            as_read=as_read,
-            detail=detail,
-            guard_id=guard_id,
-        )
+        return Swipe(event_id=cur.lastrowid, **fields)  # type: ignore[arg-type]

@@ -7,7 +7,8 @@ Textual; ``guardpost run --viewer`` is the same booth without a writer, a lock o
 
 Threads: the writer (``pipeline``), one per card reader, and the follower, which notices commits by
 other processes on the same file (``PRAGMA data_version``, a few times a second) and reads only the
-new rows: an alarm that ``guardpost swipe`` or another booth stored reaches this guard within a second.
+new rows: an alarm that ``guardpost swipe`` stored for this gate reaches this guard within a second.
+A booth's feed and alarms are its own gate's; another gate's booth shows and answers theirs.
 """
 
 from __future__ import annotations
@@ -185,8 +186,9 @@ class Booth:
             conn = connect(self.settings.db_path)
             try:
                 state = read_state(conn, self.settings, self.readers.kind, self.viewer)
-                first = events.page(conn)
-                alarms = events.open_alarms(conn, self.now() - ALARM_LOOKBACK)
+                gate = self.settings.gate
+                first = events.page(conn, gate=gate)
+                alarms = events.open_alarms(conn, self.now() - ALARM_LOOKBACK, gate)
                 self._last_id = events.last_id(conn)
             finally:
                 conn.close()
@@ -267,7 +269,7 @@ class Booth:
 
     def page(self, before_id: int | None, mode: Filter, search: str) -> list[Swipe]:
         with contextlib.closing(self._read()) as conn:
-            return events.page(conn, before_id=before_id, mode=mode, search=search)
+            return events.page(conn, before_id=before_id, mode=mode, search=search, gate=self.settings.gate)
 
     def detail(self, event_id: int) -> EventDetail | None:
         with contextlib.closing(self._read()) as conn:
@@ -279,7 +281,7 @@ class Booth:
 
     def forgot_card(self, unit_code: str, id_last4: str, lane: Lane) -> list[forgot_card.Candidate]:
         with contextlib.closing(self._read()) as conn:
-            return forgot_card.find(conn, unit_code, id_last4, lane)
+            return forgot_card.find(conn, unit_code, id_last4, lane, gate_kind(conn, self.settings.gate))
 
     # --- from the writer ------------------------------------------------------------------------
     def _stored(self, swipe: Swipe, read_ns: int) -> None:
@@ -329,6 +331,8 @@ class Booth:
             self._last_id = ids[-1]
             others = [i for i in ids if pipeline is None or not pipeline.is_mine(i)]
             for swipe in events.by_ids(conn, others):
+                if swipe.gate_id != self.settings.gate:
+                    continue  # another gate's booth shows it (and answers its alarms)
                 self._listener.swipe(swipe, 0)
                 changed |= self.board.add(swipe)
         acked = events.acknowledged(conn, self.board.ids())

@@ -37,10 +37,10 @@ class GuardpostError(Explained, Exception):
         self.hint_key = hint_key
 
     def title(self, lang: str | None = None) -> str:
-        return t(self.key, lang, **self.params)
+        return self.text(lang)  # parameters that are messages themselves are said in ``lang`` too
 
     def hint(self, lang: str | None = None) -> str | None:
-        return t(self.hint_key, lang, **self.params) if self.hint_key else None
+        return Said(self.hint_key, **self.params).text(lang) if self.hint_key else None
 
     def message(self, lang: str | None = None) -> str:
         hint = self.hint(lang)

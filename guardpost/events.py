@@ -85,38 +85,70 @@ def like_escape(term: str) -> str:
     return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def _search_ids(term: str, before_id: int, limit: int, where: str) -> tuple[str, list[object]]:
+def search_term(text: str) -> str:
+    """What the guard typed, as the register spells it: a unit in any of its spellings (``3栋2单元701``,
+    ``3/2/701``, full-width digits) becomes ``3-2-701``, the start of one (``3栋2单元``) ``3-2``."""
+    from guardpost import validate
+
+    term = text.strip()
+    for parse in (validate.unit_code, validate.unit_prefix):
+        try:
+            return parse(term)
+        except validate.Invalid:
+            continue
+    return term
+
+
+def _search_ids(
+    term: str, before_id: int, limit: int, where: str, gate: str | None
+) -> tuple[str, list[object]]:
     """Ids of events matching ``term``: a person's name (part of it), a unit (``3-2`` finds building 3
-    entrance 2), or a card number (its start). Three index walks, each newest first."""
+    entrance 2), or a card number (its start). Four index walks, each newest first."""
     like = like_escape(term)
-    cards = "SELECT c2.id FROM card c2 WHERE c2.person_id IN ({persons}) OR c2.uid LIKE ? ESCAPE '\\'"
     persons = (
         "SELECT p2.id FROM person p2 LEFT JOIN unit u2 ON u2.id = p2.unit_id"
         " WHERE p2.name LIKE ? ESCAPE '\\' OR u2.code = ? OR u2.code LIKE ? ESCAPE '\\'"
     )
     person_params: list[object] = [f"%{like}%", term, f"{like}-%"]
     number = f"{like.upper()}%"
-    extra = f" AND {where}" if where else ""
-    card_ids = cards.format(persons=persons)
-    sql = f"""
-    SELECT id FROM (SELECT ec.event_id AS id FROM event_card ec JOIN access_event e ON e.id = ec.event_id
-        WHERE ec.card_id IN ({card_ids}) AND ec.event_id < ?{extra} ORDER BY ec.event_id DESC LIMIT ?)
-    UNION ALL
-    SELECT id FROM (SELECT e.id FROM access_event e WHERE e.id > ({UPTO_SQL}) AND e.id < ?{extra}
-        AND e.card_id IN ({card_ids}) ORDER BY e.id DESC LIMIT ?)
-    UNION ALL
-    SELECT id FROM (SELECT e.id FROM access_event e WHERE e.card_id IS NULL AND e.person_id IS NOT NULL
-        AND e.person_id IN ({persons}) AND e.id < ?{extra} ORDER BY e.id DESC LIMIT ?)
-    UNION ALL
-    SELECT id FROM (SELECT e.id FROM access_event e WHERE e.decision <> 'allow'
-        AND (e.uid LIKE ? ESCAPE '\\' OR upper(e.as_read) LIKE ? ESCAPE '\\')
-        AND e.id < ?{extra} ORDER BY e.id DESC LIMIT ?)
-    """
-    params: list[object] = [*person_params, number, before_id, limit]
-    params += [before_id, *person_params, number, limit]
-    params += [*person_params, before_id, limit]
-    params += [number, number, before_id, limit]
-    return sql, params
+    cards = f"SELECT c2.id FROM card c2 WHERE c2.person_id IN ({persons}) OR c2.uid LIKE ? ESCAPE '\\'"
+    card_params = [*person_params, number]
+    extra, extra_params = _where(where, gate)
+    parts = [
+        (
+            "SELECT ec.event_id AS id FROM event_card ec JOIN access_event e ON e.id = ec.event_id"
+            f" WHERE ec.card_id IN ({cards}) AND ec.event_id < ?{extra} ORDER BY ec.event_id DESC LIMIT ?",
+            [*card_params, before_id, *extra_params, limit],
+        ),
+        (  # the newest events, not filed in event_card yet
+            f"SELECT e.id FROM access_event e WHERE e.id > ({UPTO_SQL}) AND e.id < ?{extra}"
+            f" AND e.card_id IN ({cards}) ORDER BY e.id DESC LIMIT ?",
+            [before_id, *extra_params, *card_params, limit],
+        ),
+        (  # admitted by hand, no card
+            "SELECT e.id FROM access_event e WHERE e.card_id IS NULL AND e.person_id IS NOT NULL"
+            f" AND e.person_id IN ({persons}) AND e.id < ?{extra} ORDER BY e.id DESC LIMIT ?",
+            [*person_params, before_id, *extra_params, limit],
+        ),
+        (  # an unknown card or a bad read, by the number as read
+            "SELECT e.id FROM access_event e WHERE e.decision <> 'allow'"
+            " AND (e.uid LIKE ? ESCAPE '\\' OR upper(e.as_read) LIKE ? ESCAPE '\\')"
+            f" AND e.id < ?{extra} ORDER BY e.id DESC LIMIT ?",
+            [number, number, before_id, *extra_params, limit],
+        ),
+    ]
+    sql = "\n    UNION ALL\n    ".join(f"SELECT id FROM ({part})" for part, _ in parts)
+    return sql, [p for _, ps in parts for p in ps]
+
+
+def _where(where: str, gate: str | None) -> tuple[str, list[object]]:
+    """`` AND ...`` for the filter and the gate (one booth's feed is its own gate's events)."""
+    terms: list[str] = [where] if where else []
+    params: list[object] = []
+    if gate is not None:
+        terms.append("e.gate_id = ?")
+        params.append(gate)
+    return ("".join(f" AND {term}" for term in terms), params)
 
 
 def page(
@@ -126,26 +158,34 @@ def page(
     limit: int = PAGE,
     mode: Filter = Filter.ALL,
     search: str = "",
+    gate: str | None = None,
 ) -> list[Swipe]:
-    """Up to ``limit`` events older than ``before_id`` (newest first) matching the filter and search."""
-    sql, params = page_sql(before_id=before_id, limit=limit, mode=mode, search=search)
+    """Up to ``limit`` events older than ``before_id`` (newest first) matching the filter and search,
+    at ``gate`` (None: every gate)."""
+    sql, params = page_sql(before_id=before_id, limit=limit, mode=mode, search=search, gate=gate)
     return [swipe_from_row(r) for r in conn.execute(sql, params)]
 
 
 def page_sql(
-    *, before_id: int | None = None, limit: int = PAGE, mode: Filter = Filter.ALL, search: str = ""
+    *,
+    before_id: int | None = None,
+    limit: int = PAGE,
+    mode: Filter = Filter.ALL,
+    search: str = "",
+    gate: str | None = None,
 ) -> tuple[str, list[object]]:
     """The statement ``page`` runs (its plan is checked by a test: index walks only)."""
     before = before_id if before_id is not None else _NEWEST
     where = _FILTER_SQL[Filter(mode)]
-    term = search.strip()
+    term = search_term(search)
     if term:
-        ids_sql, params = _search_ids(term, before, limit, where)
+        ids_sql, params = _search_ids(term, before, limit, where, gate)
         sql = f"{_SELECT} WHERE e.id IN ({ids_sql}) ORDER BY e.id DESC LIMIT ?"
         params.append(limit)
     else:
-        sql = f"{_SELECT} WHERE e.id < ?{' AND ' + where if where else ''} ORDER BY e.id DESC LIMIT ?"
-        params = [before, limit]
+        extra, extra_params = _where(where, gate)
+        sql = f"{_SELECT} WHERE e.id < ?{extra} ORDER BY e.id DESC LIMIT ?"
+        params = [before, *extra_params, limit]
     return sql, params
 
 
@@ -153,7 +193,7 @@ def matches(swipe: Swipe, mode: Filter, search: str) -> bool:
     """Does a live swipe belong in a feed showing ``mode`` and ``search``? (The rule of ``page``.)"""
     if swipe.decision not in FILTER_DECISIONS[Filter(mode)]:
         return False
-    term = search.strip()
+    term = search_term(search)
     if not term:
         return True
     number = term.upper()
@@ -196,15 +236,15 @@ def first_id_since(conn: sqlite3.Connection, moment: datetime) -> int:
 
 
 OPEN_ALARMS_SQL = (
-    f"{_SELECT} WHERE e.decision <> 'allow' AND e.decision = 'alarm' AND e.id >= ? "
-    "AND NOT EXISTS (SELECT 1 FROM alarm_ack a WHERE a.event_id = e.id) ORDER BY e.id DESC LIMIT ?"
+    f"{_SELECT} WHERE e.decision <> 'allow' AND e.decision = 'alarm' AND e.id >= ? AND e.gate_id = ?"
+    " AND NOT EXISTS (SELECT 1 FROM alarm_ack a WHERE a.event_id = e.id) ORDER BY e.id DESC LIMIT ?"
 )
 
 
-def open_alarms(conn: sqlite3.Connection, since: datetime, limit: int = 50) -> list[Swipe]:
-    """Alarms since ``since`` that no guard has acknowledged yet, newest first."""
+def open_alarms(conn: sqlite3.Connection, since: datetime, gate: str, limit: int = 50) -> list[Swipe]:
+    """Alarms at ``gate`` since ``since`` that no guard has acknowledged yet, newest first."""
     first = first_id_since(conn, since)
-    return [swipe_from_row(r) for r in conn.execute(OPEN_ALARMS_SQL, (first, limit))]
+    return [swipe_from_row(r) for r in conn.execute(OPEN_ALARMS_SQL, (first, gate, limit))]
 
 
 def ids_after(conn: sqlite3.Connection, after_id: int, limit: int = 500) -> list[int]:

@@ -11,13 +11,13 @@ import sqlite3
 from dataclasses import dataclass
 
 from guardpost import lockdown
-from guardpost.domain import CardStatus, Lane, LockdownLevel, PersonRole
+from guardpost.domain import CardKind, CardStatus, GateKind, Lane, LockdownLevel, PersonRole
 from guardpost.errors import GuardpostError
 from guardpost.policy import Verdict, decide_by_hand
 
 _PERSON_SQL = """
 SELECT p.id, p.name, p.role, p.special_care, u.code,
-       (SELECT group_concat(c.status) FROM card c WHERE c.person_id = p.id)
+       (SELECT group_concat(c.kind || ':' || c.status) FROM card c WHERE c.person_id = p.id)
 FROM person p LEFT JOIN unit u ON u.id = p.unit_id
 """
 
@@ -31,7 +31,11 @@ class Person:
     role: PersonRole
     special_care: str | None
     unit: str | None
-    card_statuses: frozenset[CardStatus]
+    cards: tuple[tuple[CardKind, CardStatus], ...]  # (kind, status) of each of their cards
+
+    @property
+    def card_statuses(self) -> frozenset[CardStatus]:
+        return frozenset(status for _, status in self.cards)
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,14 +47,14 @@ class Candidate:
 
 
 def _person(row: tuple[object, ...]) -> Person:
-    statuses = str(row[5]).split(",") if row[5] else []
+    cards = [item.split(":") for item in str(row[5]).split(",")] if row[5] else []
     return Person(
         person_id=int(str(row[0])),
         name=str(row[1]),
         role=PersonRole(str(row[2])),
         special_care=str(row[3]) if row[3] else None,
         unit=str(row[4]) if row[4] else None,
-        card_statuses=frozenset(CardStatus(s) for s in statuses),
+        cards=tuple((CardKind(kind), CardStatus(status)) for kind, status in cards),
     )
 
 
@@ -59,9 +63,9 @@ def person(conn: sqlite3.Connection, person_id: int) -> Person | None:
     return _person(row) if row else None
 
 
-def judge(who: Person, lane: Lane, level: LockdownLevel) -> Verdict:
+def judge(who: Person, lane: Lane, level: LockdownLevel, gate_kind: GateKind) -> Verdict:
     """The decision for admitting ``who`` by hand now: the one rule, ``policy.decide_by_hand``."""
-    return decide_by_hand(who.card_statuses, who.role, lane, level)
+    return decide_by_hand(who.cards, who.role, lane, level, gate_kind)
 
 
 def unit_id(conn: sqlite3.Connection, unit_code: str) -> int:
@@ -72,7 +76,9 @@ def unit_id(conn: sqlite3.Connection, unit_code: str) -> int:
     return int(row[0])
 
 
-def find(conn: sqlite3.Connection, unit_code: str, id_last4: str, lane: Lane) -> list[Candidate]:
+def find(
+    conn: sqlite3.Connection, unit_code: str, id_last4: str, lane: Lane, gate_kind: GateKind
+) -> list[Candidate]:
     """People of ``unit_code`` whose ID card ends in ``id_last4``, each with the engine's verdict.
 
     Raises GuardpostError saying why nobody was found: no such unit, nobody there has the last
@@ -84,7 +90,7 @@ def find(conn: sqlite3.Connection, unit_code: str, id_last4: str, lane: Lane) ->
     ).fetchall()
     if rows:
         level = lockdown.current(conn)
-        return [Candidate(p, judge(p, lane, level)) for p in map(_person, rows)]
+        return [Candidate(p, judge(p, lane, level, gate_kind)) for p in map(_person, rows)]
     on_file = conn.execute(
         "SELECT count(*) FROM person WHERE unit_id = ? AND id_last4 IS NOT NULL", (uid,)
     ).fetchone()[0]

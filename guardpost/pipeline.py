@@ -14,9 +14,12 @@ back whether it was stored (``on_acknowledged``), so an alarm leaves the screen 
 from __future__ import annotations
 
 import contextlib
+import json
+import os
 import queue
 import sqlite3
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -25,12 +28,13 @@ from typing import Protocol
 
 from guardpost import events
 from guardpost.access import Gatekeeper, NotSaved, stamp
-from guardpost.domain import CardRead, Guard, Lane, Swipe
+from guardpost.domain import CardRead, Guard, Lane, Said, Swipe
 from guardpost.readers.intake import Intake, Keyed, key_read
 from guardpost.storage import connect
 from guardpost.uid import WedgeFormat
 
 RETRY_SECONDS = 1.0
+STOP_RETRY_SECONDS = 3.0  # at a stop, unsaved swipes are tried this long, then kept in a file
 CHECKPOINT_SECONDS = 2.0
 IDLE_SECONDS = 0.5  # nothing to do this long: bring event_card up to date (events.index_cards)
 MINE_KEPT = 4096  # ids this writer stored, remembered so that the file follower does not show them twice
@@ -120,6 +124,7 @@ class SwipePipeline:
         self._stopping = threading.Event()
         self._mine: dict[int, None] = {}
         self._mine_lock = threading.Lock()
+        self.spilled: Path | None = None  # where unsaved swipes were kept at the stop
 
     # --- called from any thread -------------------------------------------------------------
     def submit(self, read: CardRead) -> None:
@@ -171,6 +176,7 @@ class SwipePipeline:
         conn.execute("PRAGMA wal_autocheckpoint = 0")
         checkpointer = threading.Thread(target=self._checkpoint_loop, name="wal-checkpoint", daemon=True)
         checkpointer.start()
+        self._load_spilled()  # swipes a stop could not store: first in line
         self._ready.set()
         try:
             while True:
@@ -186,6 +192,7 @@ class SwipePipeline:
                 elif not self._unsaved:
                     self._index_cards(keeper.conn)
         finally:
+            self._finish_unsaved(keeper)
             self._stopping.set()
             checkpointer.join(5)
             with contextlib.suppress(sqlite3.Error):
@@ -237,24 +244,34 @@ class SwipePipeline:
                 del self._mine[next(iter(self._mine))]
         self.listener.on_swipe(swipe, read_ns)
 
+    def _apply(self, keeper: Gatekeeper, job: _Pending, *, store: bool) -> Swipe:
+        intake = job.intake
+        read = intake.read
+        if isinstance(intake, Keyed):
+            return keeper.swipe(
+                intake.key, read.lane, as_read=intake.as_read, source=read.reader, now=job.at, store=store
+            )
+        fmt = str(self.wedge_format) if read.typed is not None else ""
+        return keeper.refuse_bad_read(
+            intake.typed, read.lane, fmt, source=read.reader, now=job.at, store=store
+        )
+
     def _decide(self, keeper: Gatekeeper, job: _Pending, *, retry: bool = False) -> bool:
         intake = job.intake
         read = intake.read
-        if not retry and self._unsaved:
-            self._unsaved.append(job)  # keep order: older unsaved reads first
-            error = NotSaved("storage.not_saved", "storage.not_saved_hint", error="queued")
-            self.listener.on_not_saved(read, error, len(self._unsaved))
-            return False
         if not retry and self.debounce.is_repeat(intake.ident, read.lane, read.read_ns):
             return True
+        if not retry and self._unsaved:
+            self._unsaved.append(job)  # keep order: older unsaved reads first
+            error = NotSaved(
+                "storage.not_saved", "storage.not_saved_hint", error=Said("storage.error_queued")
+            )
+            with contextlib.suppress(sqlite3.Error):  # decided all the same, to show the guard
+                error.swipe = self._apply(keeper, job, store=False)
+            self.listener.on_not_saved(read, error, len(self._unsaved))
+            return False
         try:
-            if isinstance(intake, Keyed):
-                swipe = keeper.swipe(
-                    intake.key, read.lane, as_read=intake.as_read, source=read.reader, now=job.at
-                )
-            else:
-                fmt = str(self.wedge_format) if read.typed is not None else ""
-                swipe = keeper.refuse_bad_read(intake.typed, read.lane, fmt, source=read.reader, now=job.at)
+            swipe = self._apply(keeper, job, store=True)
         except NotSaved as exc:
             if not retry:
                 self._unsaved.append(job)
@@ -272,7 +289,58 @@ class SwipePipeline:
                 return
             self._unsaved.pop(0)
             stored += 1
+        spill = spill_path(self.db_path, self.gate_id)
+        with contextlib.suppress(OSError):
+            spill.unlink(missing_ok=True)  # all of it is in the file now
         self.listener.on_all_saved(stored)
+
+    # --- what could not be stored when the booth stops ---------------------------------------
+    def _finish_unsaved(self, keeper: Gatekeeper) -> None:
+        """At a stop: keep trying for a few seconds, then write what is left beside the file
+        (``spill_path``); the next start stores it first. Nothing read is dropped."""
+        deadline = time.monotonic() + STOP_RETRY_SECONDS
+        while self._unsaved and time.monotonic() < deadline:
+            self._retry_unsaved(keeper)
+            if self._unsaved:
+                time.sleep(0.2)
+        if self._unsaved:
+            self._spill()
+
+    def _spill(self) -> None:
+        """Every unsaved swipe (those loaded from an earlier stop included), written whole to a
+        temporary name, fsynced and renamed: the file is always one complete list."""
+        lines = "".join(json.dumps(_spilled(job), ensure_ascii=False) + "\n" for job in self._unsaved)
+        for path in (spill_path(self.db_path, self.gate_id), _fallback_spill(self.db_path, self.gate_id)):
+            tmp = path.with_name(path.name + ".tmp")
+            try:
+                with tmp.open("w", encoding="utf-8") as fh:
+                    fh.write(lines)
+                    fh.flush()
+                    os.fsync(fh.fileno())
+                os.replace(tmp, path)
+            except OSError:
+                with contextlib.suppress(OSError):
+                    tmp.unlink(missing_ok=True)
+                continue
+            self.spilled = path
+            return
+        self.listener.on_error(
+            RuntimeError(f"{len(self._unsaved)} unsaved swipes could not be kept:\n{lines}")
+        )
+
+    def _load_spilled(self) -> None:
+        for path in (spill_path(self.db_path, self.gate_id), _fallback_spill(self.db_path, self.gate_id)):
+            try:
+                text = path.read_text(encoding="utf-8")
+            except OSError:
+                continue
+            for line in text.splitlines():
+                with contextlib.suppress(ValueError, KeyError, TypeError):
+                    read, at = _unspilled(json.loads(line))
+                    self._unsaved.append(_Pending(key_read(read, self.wedge_format), at))
+            if path != spill_path(self.db_path, self.gate_id):
+                with contextlib.suppress(OSError):
+                    path.unlink()  # now held here; if not stored, spilled again beside the file
 
     def _write_ack(self, keeper: Gatekeeper, ack: _Ack) -> None:
         guard = keeper.guard
@@ -285,3 +353,39 @@ class SwipePipeline:
             self.listener.on_acknowledged(ack.event_id, str(exc))
             return
         self.listener.on_acknowledged(ack.event_id, None)
+
+
+def spill_path(db_path: Path, gate_id: str) -> Path:
+    """Where a stop keeps the swipes it could not store (JSON lines), beside the database."""
+    return db_path.with_name(f"{db_path.name}.{gate_id}.unsaved.jsonl")
+
+
+def _fallback_spill(db_path: Path, gate_id: str) -> Path:
+    from guardpost.config import user_data_dir
+
+    folder = user_data_dir()
+    with contextlib.suppress(OSError):
+        folder.mkdir(parents=True, exist_ok=True)
+    return folder / spill_path(db_path, gate_id).name
+
+
+def _spilled(job: _Pending) -> dict[str, object]:
+    read = job.intake.read
+    return {
+        "at": job.at.isoformat(),
+        "reader": read.reader,
+        "lane": str(read.lane),
+        "uid": read.uid,
+        "typed": read.typed,
+    }
+
+
+def _unspilled(entry: dict[str, object]) -> tuple[CardRead, datetime]:
+    read = CardRead(
+        reader=str(entry["reader"]),
+        lane=Lane(str(entry["lane"])),
+        uid=entry["uid"] if isinstance(entry["uid"], str) else None,
+        typed=entry["typed"] if isinstance(entry["typed"], str) else None,
+        read_ns=0,
+    )
+    return read, datetime.fromisoformat(str(entry["at"]))

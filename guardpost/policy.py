@@ -120,15 +120,24 @@ def decide(
 
 
 def decide_by_hand(
-    card_statuses: Iterable[CardStatus], holder_role: PersonRole, lane: Lane, level: LockdownLevel
+    cards: Iterable[tuple[CardKind, CardStatus]],
+    holder_role: PersonRole,
+    lane: Lane,
+    level: LockdownLevel,
+    gate_kind: GateKind = GateKind.PEDESTRIAN,
 ) -> Verdict:
     """Forgot card (忘带卡): a person found by unit + ID last four, to be confirmed by the front desk.
 
     DOMAIN.md "Cards" and "Who may come in": only residents are admitted this way (staff carry a
-    badge); a blacklisted holder is not let in by hand either, and raises the alarm. A lost card
-    is the usual reason for coming without one, so it does not stop the admission.
+    badge). Someone whose every card for this gate is blacklisted is not let in by hand either, and
+    raises the alarm, as the card would; with another card for this gate that is not blacklisted
+    they would pass with it, so they pass by hand too (a blacklisted parking card does not keep its
+    holder out of the pedestrian gate). A lost card is the usual reason for coming without one, and
+    an expired one is what the forgot-card check is for: neither stops the admission.
     """
-    if CardStatus.BLACKLISTED in frozenset(card_statuses):
+    opens = CARD_KINDS_BY_GATE.get(gate_kind, frozenset())
+    here = {status for kind, status in cards if kind in opens}
+    if CardStatus.BLACKLISTED in here and here <= {CardStatus.BLACKLISTED}:
         return verdict(Reason.BLACKLISTED_PERSON)
     if holder_role not in RESIDENT_ROLES:
         return verdict(Reason.NOT_A_RESIDENT)

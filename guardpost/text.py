@@ -14,8 +14,11 @@ import re
 
 # C0 controls, DEL and C1 controls (terminal escapes, bell, backspace, carriage return), the line and
 # paragraph separators, and the bidirectional marks, embeddings, overrides and isolates (which can
-# make "1-1-502" read as "205-1-1" on screen: Unicode TR36 / CVE-2021-42574).
-UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+# make "1-1-502" read as "205-1-1" on screen: Unicode TR36 / CVE-2021-42574), and the zero-width
+# space, joiners, word joiner and BOM (which make two different strings look alike).
+UNSAFE = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060\u2066-\u2069\ufeff]"
+)
 
 
 def _escape(match: re.Match[str]) -> str:

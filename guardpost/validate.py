@@ -29,6 +29,7 @@ __all__ = [
     "plate",
     "temperature",
     "unit_code",
+    "unit_prefix",
 ]
 
 
@@ -279,15 +280,15 @@ _UNIT_MARKERS = re.compile(r"号楼|单元|栋|幢|座|楼|号|#|室|房|/")
 def unit_code(text: str) -> str:
     """A unit as canonical ``B-E-R``: building and entrance 1-99, room = floor (1-60) + 01-20.
 
-    Accepts ``3-2-1201``, ``3栋2单元1201``, ``3号楼2单元1201室``, ``3#2-1201``, full-width dashes and
-    spaces. Leading zeros are dropped: ``03-02-0101`` becomes ``3-2-101``.
+    Accepts ``3-2-1201``, ``3栋2单元1201``, ``3号楼2单元1201室``, ``3#2-1201``, ``3 2 1201``,
+    full-width dashes and spaces. Leading zeros are dropped: ``03-02-0101`` becomes ``3-2-101``.
     """
-    s = re.sub(r"\s", "", _clean(text))
-    if not s:
+    shown = _clean(text)
+    parts = _unit_parts(shown)
+    if not parts:
         raise Invalid("validate.unit.empty")
-    parts = re.sub(r"-+", "-", _UNIT_MARKERS.sub("-", s)).strip("-").split("-")
     if len(parts) != 3:
-        raise Invalid("validate.unit.format", value=s)
+        raise Invalid("validate.unit.format", value=shown)
     building, entrance, room = parts
     if not _is_digits(building) or not 1 <= _small_int(building) <= 99:
         raise Invalid("validate.unit.building", value=building)
@@ -301,6 +302,21 @@ def unit_code(text: str) -> str:
     if not 1 <= number <= 20:
         raise Invalid("validate.unit.room_number", room=room, number=room[-2:])
     return f"{_small_int(building)}-{_small_int(entrance)}-{floor}{number:02d}"
+
+
+def _unit_parts(cleaned: str) -> list[str]:
+    """``3栋2单元1201`` / ``3 2 1201`` / ``3--2-1201`` -> ``["3", "2", "1201"]`` (spaces and markers
+    separate the parts; each pattern matches in one pass)."""
+    s = _UNIT_MARKERS.sub("-", re.sub(r"\s+", "-", cleaned))
+    return [part for part in s.split("-") if part]
+
+
+def unit_prefix(text: str) -> str:
+    """The start of a unit, canonical: ``3栋2单元`` or ``3-2`` -> ``3-2``, ``3栋`` -> ``3`` (searches)."""
+    parts = _unit_parts(_clean(text))
+    if not 1 <= len(parts) <= 2 or not all(_is_digits(p) and 1 <= _small_int(p) <= 99 for p in parts):
+        raise Invalid("validate.unit.format", value=_clean(text))
+    return "-".join(str(_small_int(p)) for p in parts)
 
 
 def _small_int(digits: str) -> int:

@@ -28,7 +28,7 @@ from guardpost import crash
 from guardpost.access import NotSaved
 from guardpost.booth import Booth, BoothState, Opening
 from guardpost.config import Settings
-from guardpost.domain import CardRead, ReaderStatus, Swipe
+from guardpost.domain import CardRead, ReaderStatus, Said, Swipe
 from guardpost.errors import GuardpostError
 from guardpost.i18n import t
 
@@ -71,6 +71,7 @@ class GuardpostApp(App[None]):
         self._trace: dict[int, int] | None = {} if trace_path else None
         self._trace_path = trace_path
         self.booth_screen = BoothScreen()
+        self.unsaved: dict[int, Swipe | None] = {}  # reads the file has not taken yet, by read time
 
     # --- life -----------------------------------------------------------------------------------
     def get_default_screen(self) -> BoothScreen:
@@ -127,7 +128,25 @@ class GuardpostApp(App[None]):
     def show_swipe(self, swipe: Swipe, read_ns: int) -> None:
         if self._trace is not None and read_ns:
             self._trace[swipe.event_id] = read_ns
+        if read_ns:
+            self.unsaved.pop(read_ns, None)  # a held swipe, stored at last
         self.booth_screen.show_swipe(swipe)
+
+    def show_not_saved(self, read: CardRead, error: NotSaved, waiting: int) -> None:
+        new = read.read_ns not in self.unsaved
+        if error.swipe is not None or new:
+            self.unsaved[read.read_ns] = error.swipe
+        decided = [s for s in self.unsaved.values() if s is not None]
+        why = error.params.get("error")
+        self.booth_screen.show_not_saved(
+            waiting, why.text() if isinstance(why, Said) else str(why or ""), decided
+        )
+        if new:  # once a swipe, not at every retry
+            self.bell()
+
+    def show_all_saved(self) -> None:
+        self.unsaved.clear()
+        self.booth_screen.show_all_saved()
 
     def show_alarms(self, alarms: list[Swipe]) -> None:
         before = {a.event_id for a in self.booth_screen.alarms}
@@ -188,8 +207,13 @@ class GuardpostApp(App[None]):
 
     def action_quit_booth(self) -> None:
         if isinstance(self.screen, ConfirmScreen):
-            return
-        self.push_screen(ConfirmScreen(t("confirm.quit")), lambda yes: self.exit() if yes else None)
+            if self.screen.purpose == "quit":
+                return
+            self.screen.dismiss(False)  # another question is open: it is answered no, and quitting asked
+        pipeline = self.booth.pipeline
+        waiting = pipeline.unsaved if pipeline is not None else 0
+        question = t("confirm.quit_unsaved", count=waiting) if waiting else t("confirm.quit")
+        self.push_screen(ConfirmScreen(question, purpose="quit"), lambda yes: self.exit() if yes else None)
 
     async def action_quit(self) -> None:
         self.action_quit_booth()
@@ -228,11 +252,10 @@ class ScreenBridge:
         self._ui(self.app.show_swipe, swipe, read_ns)
 
     def not_saved(self, read: CardRead, error: NotSaved, waiting: int) -> None:
-        self._ui(self.app.booth_screen.show_not_saved, waiting, str(error.params.get("error", "")))
-        self._ui(self.app.bell)
+        self._ui(self.app.show_not_saved, read, error, waiting)
 
     def all_saved(self, stored: int) -> None:
-        self._ui(self.app.booth_screen.show_all_saved)
+        self._ui(self.app.show_all_saved)
         self._ui(self.app.notify, t("feed.all_saved", count=stored), markup=False, timeout=8)
 
     def alarms(self, open_alarms: list[Swipe]) -> None:

@@ -115,9 +115,28 @@ class BoothScreen(Screen[None]):
         gate_kind = self.gp.booth.state.gate_kind if self.gp.booth.state else None
         self.query_one(AlarmBanner).show(self.alarms, gate_kind, pending=self.acknowledging is not None)
 
-    def show_not_saved(self, waiting: int, error: str) -> None:
+    def show_not_saved(self, waiting: int, error: str, decided: list[Swipe]) -> None:
+        """The swipes the file does not take yet, with what was decided for them: an alarm among
+        them is named at once (the file may stay locked for minutes)."""
+        lines = [t("feed.not_saved_banner", count=waiting, error=error)]
+        alarm = next((s for s in reversed(decided) if s.decision == Decision.ALARM), None)
+        shown = alarm or (decided[-1] if decided else None)
+        if shown is not None:
+            key = "feed.not_saved_alarm" if shown.decision == Decision.ALARM else "feed.not_saved_last"
+            lines.append(
+                t(
+                    key,
+                    time=shown.at.strftime("%H:%M:%S"),
+                    decision=t(f"decision.{shown.decision}"),
+                    reason=t(f"reason.{shown.reason}"),
+                    who=who(shown),
+                    advice=advice(
+                        shown, self.gp.booth.state.gate_kind if self.gp.booth.state else None
+                    ).text(),
+                )
+            )
         banner = self.query_one("#not-saved", Plain)
-        banner.show(t("feed.not_saved_banner", count=waiting, error=error))
+        banner.show("\n".join(lines))
         banner.display = True
 
     def show_all_saved(self) -> None:

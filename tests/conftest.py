@@ -12,6 +12,12 @@ from guardpost import i18n
 from guardpost.config import Settings, load_settings
 
 FIXED_NOW = datetime(2026, 11, 26, 7, 45, 0)
+# a person ``p`` with card ``c`` whose every card for the pedestrian gate is blacklisted (someone
+# with another good card passes with it, and so passes the forgot-card check too)
+ONLY_BLACKLISTED = (
+    "c.kind IN ('owner', 'staff') AND NOT EXISTS (SELECT 1 FROM card c2 WHERE c2.person_id = p.id"
+    " AND c2.kind IN ('owner', 'staff') AND c2.status <> 'blacklisted')"
+)
 
 
 @pytest.fixture(scope="session")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from conftest import FIXED_NOW, booth_app, type_fields
+from conftest import FIXED_NOW, ONLY_BLACKLISTED, booth_app, type_fields
 from textual import events
 
 from guardpost.domain import CardRead
@@ -208,7 +208,8 @@ async def test_forgot_card_does_not_admit_a_blacklisted_resident(demo_db: Path) 
         demo_db,
         "SELECT p.id, u.code, p.id_last4 FROM person p JOIN unit u ON u.id = p.unit_id"
         " JOIN card c ON c.person_id = p.id"
-        " WHERE c.status = 'blacklisted' AND p.id_last4 IS NOT NULL LIMIT 1",
+        " WHERE c.status = 'blacklisted' AND p.id_last4 IS NOT NULL"
+        " AND " + ONLY_BLACKLISTED + " LIMIT 1",
     )[0]
     app = booth(demo_db)
     async with app.run_test(size=(120, 30)) as pilot:
@@ -245,3 +246,26 @@ async def test_scrolling_away_counts_new_swipes(demo_db: Path) -> None:
         assert "Home" in str(app.query_one("#status-line").render())
         await pilot.press("home")
         await wait_until(pilot, lambda: app.booth_screen.unseen == 0 and feed.rows[0].uid == "0BADCAFE")
+
+
+async def test_forgot_card_forgets_the_people_found_when_a_field_changes(demo_db: Path) -> None:
+    _, _, unit, last4 = db_rows(
+        demo_db,
+        "SELECT p.id, p.name, u.code, p.id_last4 FROM person p JOIN unit u ON u.id = p.unit_id"
+        " WHERE p.id_last4 IS NOT NULL AND p.role = 'owner' LIMIT 1",
+    )[0]
+    app = booth(demo_db)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await wait_until(pilot, lambda: app.booth_open)
+        await pilot.press("f2")
+        await type_fields(pilot, unit, last4)
+        matches = app.screen.query_one("#forgot-matches")
+        await wait_until(pilot, lambda: matches.display and app.screen.found)
+        app.screen.query_one("#forgot-last4").focus()
+        await pilot.press("backspace")
+        await pilot.pause(0.1)
+        assert not matches.display and app.screen.found == {}  # no stale answer left to pick
+        await pilot.press("enter")  # three digits: refused, nothing admitted
+        await pilot.pause(0.2)
+        assert str(app.screen.query_one("#forgot-error").render()).strip()
+    assert db_rows(demo_db, "SELECT count(*) FROM access_event")[0][0] == 0

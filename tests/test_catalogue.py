@@ -133,6 +133,7 @@ DYNAMIC: dict[str, list[str]] = {
     "role": list(domain.PersonRole),
     "filter": list(Filter),
     "source": list(domain.Source),
+    "gates.kind": list(domain.GateKind),
     "reader": list(domain.ReaderState),
     "uid.form": list(uid.FORMS),
     # the refusals the forgot-card form can show (policy.decide_by_hand)

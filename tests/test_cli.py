@@ -280,3 +280,41 @@ def test_init_twice_is_fine(tmp_path: Path, run) -> None:  # noqa: ANN001
     conn = sqlite3.connect(path)
     assert conn.execute("PRAGMA user_version").fetchone()[0] == LATEST
     conn.close()
+
+
+def test_gates_are_listed_and_a_new_one_is_added_and_audited(db: Path, run) -> None:  # noqa: ANN001
+    listed = run("gates", "list", "--db", str(db), "--json")
+    assert listed.returncode == 0
+    before = {g["id"] for g in json.loads(listed.stdout)}
+    assert "east" in before
+    added = run(
+        "gates", "add", "north-2", "--name-zh", "北二门", "--name-en", "North gate 2",
+        "--kind", "vehicle", "--db", str(db), "--lang", "en",
+    )  # fmt: skip
+    assert added.returncode == 0, added.stderr
+    assert "north-2" in added.stdout and "North gate 2" in added.stdout
+    gate = _one(db, "SELECT name_zh, name_en, kind, is_open FROM gate WHERE id = 'north-2'")
+    assert gate == ("北二门", "North gate 2", "vehicle", 1)
+    assert _one(db, "SELECT action, subject FROM audit WHERE action = 'gate.add'") == ("gate.add", "north-2")
+    # a booth can now run it
+    swipe = run("swipe", "0123ABCD", "--db", str(db), "--gate", "north-2", "--lang", "en")
+    assert swipe.returncode == 1, swipe.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (("East Gate", "--name-zh", "东", "--name-en", "E"), "not a gate id"),
+        (("east", "--name-zh", "东门", "--name-en", "East"), "exists already"),
+        (("south", "--name-zh", "南门", "--name-en", "South", "--kind", "boat"), "boat"),
+        (("south", "--name-zh", "南\x1b[2J门", "--name-en", "South"), "U+001B"),
+        (("south", "--name-zh", " ", "--name-en", "South"), "Chinese and an English name"),
+    ],
+)
+def test_a_bad_gate_is_refused_and_adds_nothing(db: Path, run, args: tuple[str, ...], said: str) -> None:  # noqa: ANN001
+    count = _one(db, "SELECT count(*) FROM gate")
+    done = run("gates", "add", *args, "--db", str(db), "--lang", "en")
+    assert done.returncode not in (0, 70), done.stderr
+    assert said in done.stderr
+    assert "Traceback" not in done.stderr
+    assert _one(db, "SELECT count(*) FROM gate") == count

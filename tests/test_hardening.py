@@ -16,7 +16,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from conftest import FIXED_NOW, booth_app, make_settings, type_fields
+from conftest import FIXED_NOW, ONLY_BLACKLISTED, booth_app, make_settings, type_fields
 from pty_booth import SCRIPT, PtyBooth
 
 from guardpost.access import Gatekeeper, exact
@@ -278,7 +278,8 @@ async def test_a_blacklisted_holder_is_refused_before_any_question(demo_db: Path
         demo_db,
         "SELECT p.id, u.code, p.id_last4 FROM person p JOIN unit u ON u.id = p.unit_id"
         " JOIN card c ON c.person_id = p.id"
-        " WHERE c.status = 'blacklisted' AND p.id_last4 IS NOT NULL LIMIT 1",
+        " WHERE c.status = 'blacklisted' AND p.id_last4 IS NOT NULL"
+        " AND " + ONLY_BLACKLISTED + " LIMIT 1",
     )[0]
     app = booth_app(demo_db, "en")
     async with app.run_test(size=(120, 40)) as pilot:
@@ -583,3 +584,18 @@ def test_the_demo_prints_a_resident_to_try_the_forgot_card_check(tmp_path: Path)
     )[0]
     assert str(unit) in line and str(last4) in line
     shutil.rmtree(tmp_path / "data", ignore_errors=True)
+
+
+async def test_a_booth_shows_only_its_own_gate(demo_db: Path) -> None:
+    lost = a_uid(demo_db, "c.status = 'lost'")
+    app = booth_app(demo_db, "en", now=datetime.now)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await until(pilot, lambda: app.booth_open)
+        conn = connect(demo_db)
+        Gatekeeper(conn, "west").swipe(exact(lost), "in")  # another booth, another gate
+        Gatekeeper(conn, "east").swipe(exact("0BADCAFE"), "in")
+        conn.close()
+        await until(pilot, lambda: len(app.booth_screen.feed.rows) == 1, timeout=5)
+        await pilot.pause(0.3)
+        assert [s.gate_id for s in app.booth_screen.feed.rows] == ["east"]
+        assert app.booth_screen.alarms == []  # west's alarm rings at west

@@ -222,6 +222,10 @@ def test_a_locked_database_loses_nothing(
         assert {r.uid for r, _, _ in booth.not_saved} == {active, lost}
         assert len(booth.not_saved) >= 3  # each failed retry is reported too
         assert all(isinstance(e, NotSaved) and e.message("en") for _, e, _ in booth.not_saved)
+        # what was decided is known before the file takes it: the lost card rings now
+        decided = {r.uid: e.swipe for r, e, _ in booth.not_saved if e.swipe is not None}
+        assert decided[active].decision == "allow" and decided[lost].decision == "alarm"
+        assert all(s.event_id == 0 for s in decided.values())
     finally:
         locker.execute("ROLLBACK")
         locker.close()
@@ -339,3 +343,39 @@ def test_an_unknown_gate_stops_the_start(demo_db: Path) -> None:
     with pytest.raises(GuardpostError) as caught:
         p.start()
     assert caught.value.key == "gate.unknown"
+
+
+def test_a_stop_while_the_file_is_locked_keeps_the_swipes_for_the_next_start(
+    booth: Booth, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(storage, "BUSY_TIMEOUT_MS", 50)
+    monkeypatch.setattr(pipeline_module, "RETRY_SECONDS", 0.1)
+    monkeypatch.setattr(pipeline_module, "STOP_RETRY_SECONDS", 0.3)
+    lost = _uid(booth.db, "c.status = 'lost' AND c.kind = 'owner'")
+    spill = pipeline_module.spill_path(booth.db, "east")
+    first = SwipePipeline(booth.db, "east", booth, wedge_format=WedgeFormat.parse("hex"))
+    first.start()
+    locker = sqlite3.connect(booth.db, isolation_level=None)
+    locker.execute("BEGIN EXCLUSIVE")
+    try:
+        before = datetime.now()
+        first.submit(_read(lost))
+        first.submit(_read(UNKNOWN))
+        booth.wait(lambda: any(n == 2 for _, _, n in booth.not_saved))
+        first.stop()
+        assert first.spilled == spill and spill.exists()
+        assert len(spill.read_text(encoding="utf-8").splitlines()) == 2
+    finally:
+        locker.execute("ROLLBACK")
+        locker.close()
+    assert _count(booth.db) == 0
+
+    second = SwipePipeline(booth.db, "east", booth, wedge_format=WedgeFormat.parse("hex"))
+    second.start()
+    try:
+        booth.wait(lambda: len(booth.swipes) == 2)
+    finally:
+        second.stop()
+    assert [(s.uid, s.decision) for s in booth.swipes] == [(lost, "alarm"), (UNKNOWN, "deny")]
+    assert all(before <= s.at for s in booth.swipes)  # the time of the read, kept through the stop
+    assert _count(booth.db) == 2 and not spill.exists()

@@ -179,9 +179,25 @@ def test_every_reason_has_text_and_hint_in_both_languages(code: str) -> None:
 def test_forgot_card_never_admits_a_blacklisted_holder() -> None:
     from guardpost.policy import decide_by_hand
 
-    refused = decide_by_hand(frozenset({"active", "blacklisted"}), "owner", "in", "normal")
+    refused = decide_by_hand([("owner", "blacklisted")], "owner", "in", "normal")
     assert (refused.decision, refused.reason) == ("alarm", "blacklisted_person")
-    assert decide_by_hand(frozenset(), "staff", "in", "normal").reason == "not_a_resident"
-    assert decide_by_hand(frozenset({"lost"}), "owner", "in", "normal").reason == "forgot_card"
-    assert decide_by_hand(frozenset(), "tenant", "out", "closed").reason == "lockdown_closed"
-    assert decide_by_hand(frozenset(), "family", "in", "closed").reason == "forgot_card"
+    assert decide_by_hand([], "staff", "in", "normal").reason == "not_a_resident"
+    assert decide_by_hand([("owner", "lost")], "owner", "in", "normal").reason == "forgot_card"
+    assert decide_by_hand([], "tenant", "out", "closed").reason == "lockdown_closed"
+    assert decide_by_hand([], "family", "in", "closed").reason == "forgot_card"
+
+
+def test_forgot_card_agrees_with_the_cards_the_holder_carries() -> None:
+    """Someone who would pass with one of their cards passes by hand; someone whose every card
+    for this gate is blacklisted does not (the hardening issue found the two disagreeing)."""
+    from guardpost.policy import decide_by_hand
+
+    blacklisted_parking = [("parking_monthly", "blacklisted"), ("owner", "active")]
+    assert decide_by_hand(blacklisted_parking, "owner", "in", "normal", "pedestrian").reason == "forgot_card"
+    assert (
+        decide_by_hand(blacklisted_parking, "owner", "in", "normal", "garage").reason == "blacklisted_person"
+    )
+    both = [("owner", "blacklisted"), ("owner", "blacklisted")]
+    assert decide_by_hand(both, "owner", "in", "normal", "pedestrian").decision == "alarm"
+    one_of_two = [("owner", "blacklisted"), ("owner", "expired")]
+    assert decide_by_hand(one_of_two, "owner", "in", "normal", "pedestrian").reason == "forgot_card"

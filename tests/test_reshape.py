@@ -93,7 +93,7 @@ def test_every_feed_query_walks_an_index(demo_db: Path, mode: Filter, search: st
 def test_open_alarms_read_the_alarm_index_from_a_row_id(demo_db: Path) -> None:
     conn = connect(demo_db)
     try:
-        plan = _plan(conn, events.OPEN_ALARMS_SQL, (1, 50))
+        plan = _plan(conn, events.OPEN_ALARMS_SQL, (1, "G01", 50))
         bounds = _plan(conn, events.BOUNDS_SQL, ())
     finally:
         conn.close()

@@ -9,9 +9,10 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from conftest import FIXED_NOW, booth_app, type_fields
+from conftest import FIXED_NOW, ONLY_BLACKLISTED, booth_app, type_fields
 
-from guardpost.access import Gatekeeper, exact
+from guardpost.access import Gatekeeper, NotSaved, exact
+from guardpost.domain import CardRead
 from guardpost.storage import connect
 from guardpost.uid import WedgeFormat, normalise
 
@@ -126,9 +127,15 @@ class TestFeed:
     def test_not_saved_state(self, snap_compare, seeded_db: Path, lang: str, size: tuple[int, int]) -> None:
         """A swipe that cannot be written is shown as NOT SAVED, never dropped silently."""
 
+        conn = connect(seeded_db)
+        lost = conn.execute("SELECT uid FROM card WHERE status = 'lost' ORDER BY id LIMIT 1").fetchone()[0]
+        decided = Gatekeeper(conn, "east").swipe(exact(lost), "in", now=FIXED_NOW, store=False)
+        conn.close()
+        error = NotSaved.because(sqlite3.OperationalError("database is locked"), decided)
+
         async def locked(pilot) -> None:  # noqa: ANN001
             await ready(pilot)
-            pilot.app.booth_screen.show_not_saved(1, "database is locked")
+            pilot.app.show_not_saved(CardRead(reader="test", lane="in", uid=lost), error, 1)
             await pilot.pause(0.1)
 
         assert snap_compare(booth(seeded_db, lang), terminal_size=size, run_before=locked)
@@ -177,7 +184,7 @@ class TestForgotCard:
             seeded_db,
             "SELECT u.code, p.id_last4 FROM person p JOIN unit u ON u.id = p.unit_id JOIN card c"
             " ON c.person_id = p.id WHERE c.status = 'blacklisted' AND p.id_last4 IS NOT NULL"
-            " ORDER BY p.id LIMIT 1",
+            " AND " + ONLY_BLACKLISTED + " ORDER BY p.id LIMIT 1",
         )
         run = after("f2", typed=(unit, last4), wait=0.5)
         assert snap_compare(booth(seeded_db, lang), terminal_size=size, run_before=run)

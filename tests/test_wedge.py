@@ -181,3 +181,13 @@ def test_a_key_that_is_no_card_character_breaks_the_burst() -> None:
 def test_any_printable_ascii_can_come_from_a_reader_but_not_space_or_chinese() -> None:
     assert all(is_candidate(ch) for ch in "09AFaz,.-_:/+=#")
     assert not any(is_candidate(ch) for ch in [" ", "张", "\t", "\x1b", None, "ab"])
+
+
+def test_a_reader_that_spaces_the_bytes_is_still_one_read() -> None:
+    board = play(burst("DF EE FA A0", [2 * MS] * 12))
+    assert board.reads == ["DF EE FA A0"] and board.typed == []
+
+
+def test_a_space_typed_first_is_typing() -> None:
+    board = play([(" ", 200 * MS), *burst("12345678", [2 * MS] * 9)])
+    assert board.typed == [" "] and board.reads == ["12345678"]

@@ -26,7 +26,7 @@ BOOTH_ENTRY_POINT = ("guardpost.booth", "open")
 
 def build(settings: Settings, open_booth: OpenBooth) -> typer.Typer:
     """The command tree, with help texts in the current language."""
-    from guardpost.cli import booth, cards, db, imports
+    from guardpost.cli import booth, cards, db, gates, imports
 
     usage.install()
     app = typer.Typer(
@@ -55,6 +55,7 @@ def build(settings: Settings, open_booth: OpenBooth) -> typer.Typer:
     db.register(app)
     imports.register(app)
     cards.register(app)
+    gates.register(app)
     return app
 
 

@@ -67,7 +67,7 @@ def register(app: typer.Typer) -> None:
         import sqlite3
 
         from guardpost import events
-        from guardpost.access import Gatekeeper, gate_kind
+        from guardpost.access import Gatekeeper, NotSaved, gate_kind
         from guardpost.booth import guard_on_duty
         from guardpost.storage import connect
         from guardpost.uid import UidError, WedgeFormat, normalise
@@ -82,8 +82,13 @@ def register(app: typer.Typer) -> None:
         conn = connect(s.db_path)
         try:
             keeper = Gatekeeper(conn, s.gate, guard=guard_on_duty(conn, s.gate, s.booth.guard))
-            result = keeper.swipe(key, Lane(lane), as_read=uid, source=Source.CLI)
             kind = gate_kind(conn, s.gate)
+            try:
+                result = keeper.swipe(key, Lane(lane), as_read=uid, source=Source.CLI)
+            except NotSaved as exc:
+                if exc.swipe is not None:  # what was decided, though the file did not take it
+                    typer.echo(describe(exc.swipe, kind))
+                raise
             with contextlib.suppress(sqlite3.Error):  # a busy booth indexes it when idle
                 events.index_cards(conn)
         finally:

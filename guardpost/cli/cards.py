@@ -1,12 +1,11 @@
 """``cards list`` and ``cards set-status``."""
 
-import os
 from pathlib import Path
 
 import typer
 from rich.cells import set_cell_size
 
-from guardpost.cli.common import db_option, echo_json, json_option, lang_option, settings
+from guardpost.cli.common import actor, db_option, echo_json, json_option, lang_option, settings
 from guardpost.domain import CardStatus
 from guardpost.errors import GuardpostError
 from guardpost.i18n import t
@@ -101,7 +100,7 @@ def register(app: typer.Typer) -> None:
             raise GuardpostError("cli.bad_uid", None, detail=exc.message()) from None
         s = settings(ctx, db=db, lang=lang)
         with session(s.db_path) as ses:
-            old, new = set_status(ses, canonical, wanted, actor=f"cli:{os.environ.get('USER', '?')}")
+            old, new = set_status(ses, canonical, wanted, actor=actor())
         typer.echo(t("cards.status_changed", uid=canonical, old=t("status." + old), new=t("status." + new)))
 
 

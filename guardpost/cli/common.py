@@ -50,6 +50,18 @@ def json_option() -> Any:
     return typer.Option(False, "--json", help=t("cli.opt_json"))
 
 
+def actor() -> str:
+    """Who did it, for the audit trail: the login of the person at the command line."""
+    import getpass
+
+    try:
+        return f"cli:{getpass.getuser()}"
+    except Exception:  # no user name to be found (a container without one)
+        import os
+
+        return f"cli:uid{os.getuid() if hasattr(os, 'getuid') else '?'}"
+
+
 def echo_json(value: Any) -> None:
     import json
 

@@ -4,7 +4,8 @@ A wedge reader (or QR scanner) "types" the card number and Enter with keys a few
 types ~100 ms or more apart, and never eight keys in a row at reader speed. The screen holds back
 every key that could start a burst (printable ASCII) and asks the detector about each one:
 
-- a burst is at least ``min_len`` characters ending in Enter whose keys came on average no more than
+- a burst is at least ``min_len`` characters (printable ASCII; spaces too, after the first)
+  ending in Enter whose keys came on average no more than
   ``gap_s`` apart and never more than ``max_gap_s`` apart. The average, not each gap, decides: under
   load the terminal's bytes reach the program in chunks, so one gap inside a burst can be tens of
   ms (the hardening issue lost 2 swipes in 25 to a 30 ms limit per gap);
@@ -86,7 +87,8 @@ class WedgeDetector:
             self._chars.clear()
             self._times.clear()
             return WedgeVerdict(hold=True, read=text)
-        if not is_candidate(character):
+        inside = character == " " and bool(self._chars)  # "DF EE FA A0": a reader may space the bytes
+        if not (is_candidate(character) or inside):
             return self._give_back(hold=False)
         assert character is not None
         if self._times and now_ns - self._times[-1] > self.max_gap_s * 1e9:

@@ -86,6 +86,21 @@ class ForgotCardScreen(ModalScreen[ByHand | None]):
     def _unit_changed(self, event: SafeInput.Changed) -> None:
         if event.value != self.unit:
             self.unit = ""  # to be checked again
+            self._forget()
+
+    @on(SafeInput.Changed, "#forgot-last4")
+    def _last4_changed(self, event: SafeInput.Changed) -> None:
+        if event.value != self.last4:
+            self._forget()
+
+    def _forget(self) -> None:
+        """A field changed: the people found for the old values are no answer any more."""
+        if self.found:
+            self.found = {}
+            self.query_one("#forgot-matches", OptionList).clear_options()
+            self.query_one("#forgot-matches").display = False
+            self.query_one("#forgot-advice").display = False
+            self._say("")
 
     @on(SafeInput.Submitted, "#forgot-unit")
     def _unit_done(self, event: SafeInput.Submitted) -> None:
@@ -152,8 +167,8 @@ class ForgotCardScreen(ModalScreen[ByHand | None]):
             self._refuse(exc)
 
     def _show_found(self, unit: str, found: list[Candidate]) -> None:
-        if not self.is_attached:
-            return
+        if not self.is_attached or unit != self.unit:
+            return  # the guard changed the unit meanwhile: this answer is for another question
         self.found = {str(c.person.person_id): c for c in found}
         any_admits = any(c.verdict.admits for c in found)
         self._say(t("forgot.confirm_desk") if any_admits else t("forgot.none_admitted"))

@@ -15,13 +15,14 @@ from ..widgets.text import Plain
 
 class ConfirmScreen(ModalScreen[bool]):
     BINDINGS = [
-        Binding("y", "answer(True)", show=False),
-        Binding("n,escape", "answer(False)", show=False),
+        Binding("y,Y", "answer(True)", show=False),  # Caps Lock or Shift held: the same answer
+        Binding("n,N,escape", "answer(False)", show=False),
     ]
 
-    def __init__(self, question: str) -> None:
+    def __init__(self, question: str, *, purpose: str = "") -> None:
         super().__init__()
         self.question = question
+        self.purpose = purpose
 
     def compose(self) -> ComposeResult:
         with Vertical(id="confirm-box", classes="box"):
