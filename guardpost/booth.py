@@ -164,17 +164,13 @@ class Booth:
 
     # --- life ---------------------------------------------------------------------------------
     def prepare(self) -> None:
-        """Lock the gate (not in a viewer) and check the file, gate and guard. Raises GuardpostError:
-        another booth runs this gate, a bad file, an unknown gate or guard."""
+        """Check the file, gate and guard, then lock the gate (not in a viewer). Raises GuardpostError:
+        a bad file, an unknown gate or guard, another booth on this gate."""
         if self._prepared:
             return
+        check(self.settings)  # first: a missing file or an unknown gate leaves no lock file behind
         if not self.viewer:
             self._lock.acquire()
-        try:
-            check(self.settings)
-        except BaseException:
-            self._lock.release()
-            raise
         self._prepared = True
 
     def open(self, listener: BoothListener) -> Opening:

@@ -8,6 +8,8 @@ importer's checks); ``RowProblem`` places one such refusal at a row and column o
 
 from __future__ import annotations
 
+import errno
+
 from guardpost import exits
 from guardpost.domain import Said
 from guardpost.i18n import t
@@ -75,6 +77,19 @@ class InvalidValue(Explained, ValueError):
         return f"{type(self).__name__}({self.key!r}, {self.params!r})"
 
 
+class ImportRefused(GuardpostError):
+    """A CSV file that cannot be imported as a whole (unreadable, empty, wrong columns or
+    encoding); nothing was written."""
+
+    exit_code = exits.IMPORT_REFUSED
+
+
+class UsageProblem(GuardpostError):
+    """A command given a value it does not take (as a mistyped option: ``exits.USAGE``)."""
+
+    exit_code = exits.USAGE
+
+
 class ImportRejected(GuardpostError):
     """A CSV import found bad rows; nothing was written. ``problems`` lists them."""
 
@@ -105,3 +120,21 @@ class RowProblem(Explained):
 
     def __repr__(self) -> str:
         return f"RowProblem(row={self.row}, column={self.column!r}, key={self.key!r})"
+
+
+_OS_ERRORS = {
+    errno.ENOENT: "os.not_found",
+    errno.EACCES: "os.permission",
+    errno.EPERM: "os.permission",
+    errno.EISDIR: "os.is_directory",
+    errno.ENOTDIR: "os.not_directory",
+    errno.ENOSPC: "os.disk_full",
+    errno.EROFS: "os.read_only",
+    errno.EIO: "os.io",
+}
+
+
+def os_error(exc: OSError) -> Said:
+    """What the system said, in the user's words for the usual reasons (else its own text)."""
+    key = _OS_ERRORS.get(exc.errno or -1)
+    return Said(key) if key else Said("os.other", error=exc.strerror or str(exc))

@@ -21,7 +21,7 @@ from guardpost import uid as uids
 from guardpost import validate
 from guardpost.access import stamp
 from guardpost.domain import CardKind, CardStatus, PersonRole, VehicleKind
-from guardpost.errors import GuardpostError, ImportRejected, InvalidValue, RowProblem
+from guardpost.errors import ImportRefused, ImportRejected, InvalidValue, RowProblem, os_error
 from guardpost.i18n import LANGUAGES, t
 from guardpost.storage import transaction
 from guardpost.text import first_unsafe
@@ -158,7 +158,7 @@ def decode(raw: bytes) -> str:
     try:
         return raw.decode("gb18030")
     except UnicodeDecodeError:
-        raise GuardpostError("import.bad_encoding", "import.bad_encoding_hint") from None
+        raise ImportRefused("import.bad_encoding", "import.bad_encoding_hint") from None
 
 
 @dataclass
@@ -182,20 +182,20 @@ def check(kind: str, path: Path) -> tuple[list[Parsed], list[RowProblem]]:
     try:
         text = decode(path.read_bytes())
     except OSError as exc:
-        raise GuardpostError("import.unreadable", None, path=path, error=exc.strerror) from None
+        raise ImportRefused("import.unreadable", None, path=path, error=os_error(exc)) from None
     # a cell longer than Python's csv limit (131,072) is refused by its row and column below, not
     # by the csv module's own error
     csv.field_size_limit(max(csv.field_size_limit(), len(text) + 1))
     reader = csv.reader(io.StringIO(text, newline=""))
     header = next(reader, None)
     if header is None:
-        raise GuardpostError("import.empty", None, path=path)
+        raise ImportRefused("import.empty", None, path=path)
     names = {c.name: c for c in spec} | {c.zh: c for c in spec}
     columns: list[Column | None] = [names.get(h.strip().lower()) or names.get(h.strip()) for h in header]
     missing = [c.name for c in spec if c.required and c not in columns]
     if missing:
         expected = ", ".join(f"{c.name} ({c.zh})" for c in spec)
-        raise GuardpostError("import.missing_columns", None, columns=", ".join(missing), expected=expected)
+        raise ImportRefused("import.missing_columns", None, columns=", ".join(missing), expected=expected)
     problems: list[RowProblem] = []
     out: list[Parsed] = []
     first_seen: dict[tuple[Any, ...], int] = {}

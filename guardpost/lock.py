@@ -15,7 +15,9 @@ import socket
 from pathlib import Path
 
 from guardpost import exits
-from guardpost.errors import GuardpostError
+from guardpost.domain import Said
+from guardpost.errors import GuardpostError, StorageError, os_error
+from guardpost.text import printable
 
 try:
     import fcntl
@@ -40,18 +42,24 @@ class BoothLock:
         self._fd: int | None = None
 
     def acquire(self) -> BoothLock:
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o640)
+        try:
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o640)
+        except OSError as exc:
+            raise StorageError(
+                "booth.lock_failed", "storage.path_hint", path=self.path, error=os_error(exc)
+            ) from None
         if fcntl is not None:
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except OSError:
-                owner = _read(fd)
+                owner = _owner(_read(fd))
                 os.close(fd)
                 raise BoothBusy(
-                    "booth.busy", "booth.busy_hint", gate=self.gate, owner=owner or "?", path=self.path
+                    "booth.busy", "booth.busy_hint", gate=self.gate, owner=owner, path=self.path
                 ) from None
-        os.ftruncate(fd, 0)
-        os.write(fd, f"pid {os.getpid()} on {socket.gethostname()}\n".encode())
+        with contextlib.suppress(OSError):  # who holds it: only for the message of the next one
+            os.ftruncate(fd, 0)
+            os.write(fd, f"{os.getpid()} {socket.gethostname()}\n".encode())
         self._fd = fd
         return self
 
@@ -72,3 +80,11 @@ def _read(fd: int) -> str:
     with contextlib.suppress(OSError):
         return os.pread(fd, 200, 0).decode("utf-8", "replace").strip()
     return ""
+
+
+def _owner(text: str) -> Said:
+    """The holder as the lock file names it (``PID HOST``), in the reader's words."""
+    pid, _, host = text.removeprefix("pid ").replace(" on ", " ", 1).partition(" ")
+    if not pid.isdigit():
+        return Said("booth.owner_unknown")
+    return Said("booth.owner", pid=pid, host=printable(host.strip()) or "?")

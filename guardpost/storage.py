@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from guardpost.errors import StorageError
+from guardpost.errors import StorageError, os_error
 from guardpost.migrations import LATEST, migrations
 
 BUSY_TIMEOUT_MS = 5000
@@ -34,6 +34,8 @@ def _check_file(path: Path, create: bool) -> None:
     if path.is_dir():
         raise StorageError("storage.is_directory", "storage.path_hint", path=path)
     if path.exists():
+        if not path.is_file():  # /dev/null, a pipe, a /proc entry: SQLite would fail on it later
+            raise StorageError("storage.not_a_file", "storage.path_hint", path=path)
         if not os.access(path, os.R_OK | os.W_OK):
             raise StorageError("storage.not_writable", "storage.path_hint", path=path)
         # The header is checked by SQLite itself (connect): never open() the file here. Closing any
@@ -42,6 +44,10 @@ def _check_file(path: Path, create: bool) -> None:
         # Corrupt An SQLite Database File", 2.2).
         if not os.access(path.parent, os.W_OK):  # WAL needs its -wal and -shm files beside it
             raise StorageError("storage.not_writable", "storage.path_hint", path=path.parent)
+        if not create and path.stat().st_size == 0:
+            # an empty file is what a typo'd `touch`, a failed copy or a full disk leaves: opening it
+            # would quietly make a new, empty database where the guard expects the compound's cards
+            raise StorageError("storage.empty", "storage.empty_hint", path=path)
         return
     if not create:
         raise StorageError("storage.missing", "storage.missing_hint", path=path)
@@ -52,6 +58,10 @@ def _check_file(path: Path, create: bool) -> None:
         raise StorageError("storage.not_writable", "storage.path_hint", path=parent)
 
 
+def _why(exc: OSError | sqlite3.Error) -> object:
+    return os_error(exc) if isinstance(exc, OSError) else str(exc)
+
+
 def connect(path: Path, *, create: bool = False, upgrade: bool = True) -> sqlite3.Connection:
     """Open the database at ``path``, creating or upgrading its schema as needed.
 
@@ -59,9 +69,12 @@ def connect(path: Path, *, create: bool = False, upgrade: bool = True) -> sqlite
     """
     path = Path(path)
     _check_file(path, create)
-    if create:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    try:
+        if create:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    except (OSError, sqlite3.Error) as exc:
+        raise StorageError("storage.cannot_open", "storage.path_hint", path=path, error=_why(exc)) from None
     try:
         version, app_id = _read_header(conn, path)
         if version > LATEST:

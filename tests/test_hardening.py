@@ -359,7 +359,7 @@ async def test_enter_on_a_row_opens_everything_about_it(demo_db: Path) -> None:
         await until(pilot, lambda: len(app.booth_screen.feed.rows) == 1)
         await pilot.press("enter")
         await pilot.pause(0.3)
-        body = text_of(app.screen.query_one("#detail-text"))
+        body = app.screen.query_one("#detail-text").text
         assert "独居老人，耳背，子女在外地" in body and uid in body
         await pilot.press("escape")
         assert app.screen is app.booth_screen
@@ -599,3 +599,62 @@ async def test_a_booth_shows_only_its_own_gate(demo_db: Path) -> None:
         await pilot.pause(0.3)
         assert [s.gate_id for s in app.booth_screen.feed.rows] == ["east"]
         assert app.booth_screen.alarms == []  # west's alarm rings at west
+
+
+def test_an_empty_or_special_file_is_refused_and_left_as_it_is(tmp_path: Path) -> None:
+    empty = tmp_path / "typo.db"
+    empty.touch()
+    for path, said in ((empty, "empty file (0 bytes)"), (Path("/dev/null"), "not a regular file")):
+        done = subprocess.run(
+            [str(SCRIPT), "swipe", "0123ABCD", "--db", str(path), "--lang", "en"],
+            capture_output=True, text=True, timeout=60, env={**os.environ, **env_for(tmp_path)},
+        )  # fmt: skip
+        assert done.returncode not in (0, 70), done.stderr
+        assert said in done.stderr and "Traceback" not in done.stderr
+    assert empty.stat().st_size == 0 and not list(tmp_path.glob("typo.db?*"))
+
+
+def test_an_unknown_gate_leaves_no_lock_file(demo_db: Path) -> None:
+    from guardpost.errors import GuardpostError
+
+    with pytest.raises(GuardpostError):
+        Booth(make_settings(demo_db, gate="moon")).prepare()
+    assert not list(demo_db.parent.glob("*.moon.lock"))
+
+
+def test_a_lock_that_cannot_be_made_is_explained(demo_db: Path) -> None:
+    from guardpost.errors import StorageError
+    from guardpost.lock import lock_path
+
+    lock_path(demo_db, "east").mkdir()  # what a careless copy of the folder can leave
+    with pytest.raises(StorageError) as caught:
+        Booth(make_settings(demo_db)).prepare()
+    said = caught.value.message("en")
+    assert "lock file" in said and "east.lock" in said
+
+
+def test_the_booth_holding_the_gate_is_named_in_the_readers_words(demo_db: Path) -> None:
+    first = Booth(make_settings(demo_db))
+    first.prepare()
+    try:
+        with pytest.raises(BoothBusy) as caught:
+            Booth(make_settings(demo_db)).prepare()
+        assert f"process {os.getpid()} on " in caught.value.message("en")
+        assert f"进程 {os.getpid()}，电脑" in caught.value.message("zh-CN")
+    finally:
+        first.close()
+
+
+async def test_a_key_held_at_a_full_field_is_told_once(demo_db: Path) -> None:
+    app = booth_app(demo_db, "en")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await until(pilot, lambda: app.booth_open)
+        await pilot.press("f2")
+        field = app.screen.query_one("#forgot-last4")
+        field.focus()
+        for _ in range(30):  # key repeat: far more than the 20 the field takes
+            await pilot.press("1")
+            await pilot.pause(0.04)
+        assert len(field.value) == 20
+        notes = [n for n in app._notifications if "at most" in n.message or "20" in n.message]
+        assert len(notes) == 1, [n.message for n in app._notifications]

@@ -5,7 +5,7 @@ from pathlib import Path
 import typer
 
 from guardpost.cli.common import db_option, lang_option, settings
-from guardpost.errors import GuardpostError
+from guardpost.errors import UsageProblem
 from guardpost.i18n import t
 
 
@@ -24,7 +24,7 @@ def register(app: typer.Typer) -> None:
         from guardpost.storage import connect
 
         if kind not in KINDS:
-            raise GuardpostError("cli.bad_import_kind", None, kind=kind, kinds=" | ".join(KINDS))
+            raise UsageProblem("cli.bad_import_kind", None, kind=kind, kinds=" | ".join(KINDS))
         s = settings(ctx, db=db, lang=lang)
         conn = connect(s.db_path)
         try:
