@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from guardpost.errors import ConfigError
+from guardpost.errors import ConfigError, os_error
 from guardpost.i18n import LANGUAGES, language_from_locale, normalise_language
 from guardpost.uid import WedgeFormat
 
@@ -64,8 +64,10 @@ def _language(value: object) -> str:
 
 def _number(lo: float, hi: float) -> Callable[[object], float]:
     def check(value: object) -> float:
-        if isinstance(value, bool) or not isinstance(value, int | float) or not lo <= value <= hi:
-            raise ValueError("config.bad_range")
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise ValueError("config.bad_number")
+        if not lo <= value <= hi:
+            raise ValueError("config.bad_range", {"lo": lo, "hi": hi})
         return float(value)
 
     return check
@@ -73,8 +75,10 @@ def _number(lo: float, hi: float) -> Callable[[object], float]:
 
 def _integer(lo: int, hi: int) -> Callable[[object], int]:
     def check(value: object) -> int:
-        if isinstance(value, bool) or not isinstance(value, int) or not lo <= value <= hi:
-            raise ValueError("config.bad_range")
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ValueError("config.bad_integer")
+        if not lo <= value <= hi:
+            raise ValueError("config.bad_range", {"lo": lo, "hi": hi})
         return value
 
     return check
@@ -121,7 +125,7 @@ SCHEMA: tuple[Key, ...] = (
     Key("compound.name", _text, "翠湖花园"),
     Key("booth.gate", _gate_id, "east"),
     Key("booth.language", _language, " / ".join(LANGUAGES)),
-    Key("booth.guard", _optional_code, "g01 (a guard code; empty: nobody on duty until login)"),
+    Key("booth.guard", _optional_code, 'G01 | ""'),
     Key("storage.db", _path, "/var/lib/guardpost/guardpost.db"),
     Key("rules.fever_threshold_c", _number(35.0, 40.0), "37.3"),
     Key("rules.delivery_vehicle_limit_min", _integer(1, 24 * 60), "60"),
@@ -241,8 +245,15 @@ def _validate(key: str, value: object, source: str) -> Any:
     try:
         return spec.check(value)
     except ValueError as exc:
+        extra = exc.args[1] if len(exc.args) > 1 and isinstance(exc.args[1], dict) else {}
         raise ConfigError(
-            "config.bad_value", str(exc.args[0]), key=key, value=value, source=source, expected=spec.hint
+            "config.bad_value",
+            str(exc.args[0]),
+            key=key,
+            value=value,
+            source=source,
+            expected=spec.hint,
+            **extra,
         ) from None
 
 
@@ -251,7 +262,7 @@ def _read_toml(path: Path) -> dict[str, Any]:
         with path.open("rb") as fh:
             return tomllib.load(fh)
     except OSError as exc:
-        raise ConfigError("config.unreadable", None, path=path, error=exc.strerror) from None
+        raise ConfigError("config.unreadable", None, path=path, error=os_error(exc)) from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError("config.bad_toml", None, path=path, error=str(exc)) from None
 

@@ -6,7 +6,6 @@ editing one big file); each key appears once across all files and carries both l
 
 from __future__ import annotations
 
-import locale
 import os
 import string
 import tomllib
@@ -73,10 +72,7 @@ def language_from_locale() -> str:
         value = os.environ.get(var)
         if value:
             return normalise_language(value) or "zh-CN"
-    loc = locale.getlocale()[0]
-    if loc:
-        return normalise_language(loc) or "zh-CN"
-    return "zh-CN"
+    return "zh-CN"  # nothing set (LC_CTYPE alone is the character set, not the guard's language)
 
 
 def set_language(lang: str) -> None:

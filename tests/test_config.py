@@ -144,13 +144,17 @@ def test_empty_environment_values_are_ignored(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("text", "key", "hint"),
     [
-        ('[rules]\nfever_threshold_c = "hot"\n', "rules.fever_threshold_c", "config.bad_range"),
+        ('[rules]\nfever_threshold_c = "hot"\n', "rules.fever_threshold_c", "config.bad_number"),
         ("[rules]\nfever_threshold_c = 42.0\n", "rules.fever_threshold_c", "config.bad_range"),
-        ("[rules]\nvisitor_free_parking_min = true\n", "rules.visitor_free_parking_min", "config.bad_range"),
+        (
+            "[rules]\nvisitor_free_parking_min = true\n",
+            "rules.visitor_free_parking_min",
+            "config.bad_integer",
+        ),
         (
             "[rules]\ndelivery_vehicle_limit_min = 60.5\n",
             "rules.delivery_vehicle_limit_min",
-            "config.bad_range",
+            "config.bad_integer",
         ),
         ('[booth]\nlanguage = "fr"\n', "booth.language", "config.bad_language"),
         ('[booth]\ngate = "East Gate"\n', "booth.gate", "config.bad_gate"),

@@ -9,6 +9,7 @@ hands in (the core never imports the UI); ``python -m guardpost`` finds it by it
 
 from __future__ import annotations
 
+import os
 import sys
 from importlib import metadata
 
@@ -116,6 +117,10 @@ def run(argv: list[str], open_booth: OpenBooth | None = None) -> int:
             return int(done.exit_code)
         except typer.Abort:
             return exits.INTERRUPTED
+        except SystemExit as done:  # Typer's answer to a closed pipe (``| head``) is exit 1
+            if isinstance(done.__context__, BrokenPipeError):
+                raise done.__context__ from None
+            raise
         return result if isinstance(result, int) else exits.ALLOW
     except GuardpostError as exc:
         if isinstance(exc, ImportRejected):
@@ -125,10 +130,20 @@ def run(argv: list[str], open_booth: OpenBooth | None = None) -> int:
         return exc.exit_code
     except KeyboardInterrupt:
         return exits.INTERRUPTED
+    except BrokenPipeError:
+        raise  # not a bug: ``main`` ends quietly
     except Exception as exc:  # a bug: leave a note with the details, show one line
         typer.echo(crash.one_line(exc, crash.write_note(exc)), err=True)
         return exits.CRASH
 
 
 def main(argv: list[str] | None = None, open_booth: OpenBooth | None = None) -> None:
-    sys.exit(run(list(sys.argv[1:] if argv is None else argv), open_booth))
+    try:
+        status = run(list(sys.argv[1:] if argv is None else argv), open_booth)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # the reader of our output stopped (``guardpost cards list | head``): what it wanted, it
+        # has; nothing more is written (Python docs, "Note on SIGPIPE")
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        status = exits.ALLOW
+    sys.exit(status)

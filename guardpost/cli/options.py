@@ -6,6 +6,7 @@ The fast launcher (``screens.launch``) and every Typer command apply ``--db``, `
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from guardpost import i18n
@@ -42,6 +43,9 @@ def peek(argv: list[str], name: str) -> str | None:
 def settings_for(argv: list[str]) -> Settings:
     """The settings from the config file named in ``argv`` (or the usual places) and the
     environment, with the language of ``--lang`` already in force."""
+    # a bad config file is explained in the language asked for, before the file says its own
+    asked = peek(argv, "--lang") or os.environ.get("GUARDPOST_LANG") or ""
+    i18n.set_language(i18n.normalise_language(asked) or i18n.language_from_locale())
     config = peek(argv, "--config")
     settings = load_settings(Path(config) if config else None)
     i18n.set_language(settings.language)

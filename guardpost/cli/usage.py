@@ -26,7 +26,7 @@ _SECTIONS = {"Options": "usage.options", "Commands": "usage.commands", "Argument
 _HELP_OPTION = "Show this message and exit."
 _DEFAULT = re.compile(r"\[default: (.*?)\]")
 _EXTRA = re.compile(r"Got unexpected extra arguments? \((.*)\)")
-_NO_COMMAND = re.compile(r"No such command '(.*)'\.")
+_NO_COMMAND = re.compile(r"No such command '(.*?)'\.(?: Did you mean '(.*)'\?| \(Possible commands: (.*)\))?")
 _REQUIRES = re.compile(r"Option '(.*)' requires (an argument|\d+ arguments)\.?")
 _NO_VALUE = re.compile(r"Option '(.*)' does not take a value\.")
 
@@ -34,6 +34,9 @@ _NO_VALUE = re.compile(r"Option '(.*)' does not take a value\.")
 class TranslatedFormatter(HelpFormatter):
     def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
         super().write_usage(prog, args, t("usage.prefix") if prefix is None else prefix)
+
+    def write_heading(self, heading: str) -> None:
+        self.write(f"{'':>{self.current_indent}}{t('usage.heading', heading=heading)}\n")
 
     @contextmanager
     def section(self, name: str) -> Generator[None]:
@@ -69,9 +72,13 @@ def describe(exc: click_errors.UsageError) -> str:
         param = exc.param.get_error_hint() if exc.param is not None else "-"
         return t("usage.bad_value", param=param, detail=exc.message)
     message = exc.message
+    unknown = _NO_COMMAND.fullmatch(message)
+    if unknown:
+        text = t("usage.no_such_command", command=unknown.group(1))
+        guess = unknown.group(2) or unknown.group(3)
+        return text + (t("usage.did_you_mean", commands=guess) if guess else "")
     for pattern, key, field in (
         (_EXTRA, "usage.extra", "args"),
-        (_NO_COMMAND, "usage.no_such_command", "command"),
         (_REQUIRES, "usage.requires_value", "option"),
         (_NO_VALUE, "usage.takes_no_value", "option"),
     ):
