@@ -171,10 +171,13 @@ class Gatekeeper:
         source: str = Source.CLI,
         now: datetime | None = None,
         store: bool = True,
+        reader_format: str | None = None,
     ) -> Swipe:
         """Look up, decide, write and commit one swipe. Raises NotSaved if it could not be stored.
 
-        ``as_read`` is the text a keyboard-wedge reader typed, kept when it is not the UID itself.
+        ``as_read`` is the text a keyboard-wedge reader typed, kept when it is not the UID itself;
+        ``reader_format`` the format it was read with, kept on an unknown card (a wrong setting
+        makes every card unknown, and the advice names it).
         ``store=False``: only decide (the event's id is 0), for a read that must wait its turn.
         """
         now = now or datetime.now()
@@ -186,7 +189,16 @@ class Gatekeeper:
         if len(found) != 1:
             reason = Reason.AMBIGUOUS_CARD if found else Reason.UNKNOWN_CARD
             uid = getattr(key, "exact", None)
-            return self._record(now, lane, verdict(reason), source, uid=uid, as_read=as_read, store=store)
+            return self._record(
+                now,
+                lane,
+                verdict(reason),
+                source,
+                uid=uid,
+                as_read=as_read,
+                detail=reader_format,
+                store=store,
+            )
         row = CardRow._make(found[0])
         level = _LEVEL[row.level] if row.level else LockdownLevel.of(None)
         result = decide(row.facts(), self.gate_kind, lane, now.date(), level)

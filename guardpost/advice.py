@@ -24,6 +24,8 @@ def advice(swipe: Swipe, gate_kind: GateKind | None = None) -> Said:
         params["allowed"] = tuple(Said(f"kind.{k}") for k in kinds) or "-"
     elif swipe.reason in (Reason.UNKNOWN_CARD, Reason.AMBIGUOUS_CARD):
         params["number"] = swipe.shown_number or "-"
+        if swipe.reason == Reason.UNKNOWN_CARD and swipe.detail:  # typed by a wedge reader
+            return Said("hint.unknown_card_wedge", format=swipe.detail, **params)
     return Said(f"hint.{swipe.reason}", **params)
 
 

@@ -247,11 +247,17 @@ class SwipePipeline:
     def _apply(self, keeper: Gatekeeper, job: _Pending, *, store: bool) -> Swipe:
         intake = job.intake
         read = intake.read
+        fmt = str(self.wedge_format) if read.typed is not None else ""
         if isinstance(intake, Keyed):
             return keeper.swipe(
-                intake.key, read.lane, as_read=intake.as_read, source=read.reader, now=job.at, store=store
+                intake.key,
+                read.lane,
+                as_read=intake.as_read,
+                source=read.reader,
+                now=job.at,
+                store=store,
+                reader_format=fmt or None,
             )
-        fmt = str(self.wedge_format) if read.typed is not None else ""
         return keeper.refuse_bad_read(
             intake.typed, read.lane, fmt, source=read.reader, now=job.at, store=store
         )

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import re
 
+from rich.cells import cell_len, set_cell_size
+
 # C0 controls, DEL and C1 controls (terminal escapes, bell, backspace, carriage return), the line and
 # paragraph separators, and the bidirectional marks, embeddings, overrides and isolates (which can
 # make "1-1-502" read as "205-1-1" on screen: Unicode TR36 / CVE-2021-42574), and the zero-width
@@ -44,3 +46,10 @@ def first_unsafe(text: str) -> tuple[int, str] | None:
 def strip_unsafe(text: str) -> str:
     """``text`` without its unsafe characters (for what a guard pastes into a field)."""
     return UNSAFE.sub("", text)
+
+
+def cut(text: str, cells: int) -> str:
+    """``text`` in at most ``cells`` terminal cells, the cut marked with …"""
+    if cell_len(text) <= cells:
+        return text
+    return set_cell_size(text, cells - 1).rstrip() + "…"

@@ -200,7 +200,9 @@ class GuardpostApp(App[None]):
             screen.dismiss()
             return
         table = keys.FORGOT_KEYS if isinstance(screen, ForgotCardScreen) else keys.BOOTH_KEYS
-        self.push_screen(HelpScreen(keys.help_rows(keys.APP_KEYS[:1], table, keys.APP_KEYS[1:])))
+        self.push_screen(
+            HelpScreen(keys.help_rows(keys.APP_KEYS[:1], table, keys.APP_KEYS[1:], viewer=self.booth.viewer))
+        )
 
     def action_acknowledge(self) -> None:
         self.booth_screen.acknowledge()
@@ -216,6 +218,10 @@ class GuardpostApp(App[None]):
         self.push_screen(ConfirmScreen(question, purpose="quit"), lambda yes: self.exit() if yes else None)
 
     async def action_quit(self) -> None:
+        self.action_quit_booth()
+
+    def action_help_quit(self) -> None:
+        """Ctrl+C (Textual's "press Ctrl+Q to quit", in English only): the same question as F10."""
         self.action_quit_booth()
 
     def open_forgot_card(self) -> None:

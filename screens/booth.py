@@ -19,6 +19,7 @@ from guardpost.booth import BoothState
 from guardpost.domain import Decision, ReaderStatus, Swipe
 from guardpost.events import Filter, matches
 from guardpost.i18n import t
+from guardpost.text import cut
 
 from . import keys
 from .messages import PageLoaded
@@ -33,6 +34,7 @@ if TYPE_CHECKING:
     from .app import GuardpostApp
 
 FILTER_ORDER = (Filter.ALL, Filter.REFUSED, Filter.ALARMS)
+SEARCH_SHOWN = 24  # cells of the search term in the status line (the box shows it all)
 ACK_PAUSE_S = 0.6  # a held-down F5 (key repeat) acknowledges one alarm, not a screenful
 
 
@@ -58,14 +60,19 @@ class BoothScreen(Screen[None]):
     # --- layout ---------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
         yield BoothHeader(self.gp.now, id="booth-header")
-        yield AlarmBanner(id="alarm-banner")
+        banner = AlarmBanner(id="alarm-banner")
+        banner.viewer = self.gp.booth.viewer
+        yield banner
         yield Plain("", id="not-saved")
         yield FeedColumns(id="feed-columns")
         yield FeedView(self._load_older, id="feed")
         yield AdviceLine(id="advice")
         yield SafeInput(placeholder=t("feed.search_placeholder"), id="search", max_length=100)
         yield Plain("", id="status-line")
-        yield KeyBar(keys.bar(keys.APP_KEYS[:1], keys.BOOTH_KEYS, keys.APP_KEYS[1:]), id="keybar")
+        viewer = self.gp.booth.viewer
+        yield KeyBar(
+            keys.bar(keys.APP_KEYS[:1], keys.BOOTH_KEYS, keys.APP_KEYS[1:], viewer=viewer), id="keybar"
+        )
 
     def on_mount(self) -> None:
         booth = self.gp.booth
@@ -87,7 +94,8 @@ class BoothScreen(Screen[None]):
 
     def _replace(self, swipes: list[Swipe]) -> None:
         self._noted = next((s for s in swipes if _needs_advice(s)), None)
-        self.feed.replace(swipes)
+        narrowed = self.mode != Filter.ALL or bool(self.search_term)
+        self.feed.replace(swipes, t("feed.no_match") if narrowed else t("feed.no_events"))
 
     def show_state(self, state: BoothState) -> None:
         self.query_one(BoothHeader).state = state
@@ -264,10 +272,10 @@ class BoothScreen(Screen[None]):
         status = t(
             "feed.status",
             filter=t(f"filter.{self.mode}"),
-            search=self.search_term or t("feed.no_search"),
+            search=cut(self.search_term, SEARCH_SHOWN) if self.search_term else t("feed.no_search"),
         )
         if self.unseen:
-            status += "　" + t("feed.unseen", count=self.unseen)
+            status += t("feed.status_gap") + t("feed.unseen", count=self.unseen)
         self.query_one("#status-line", Plain).show(status, layout=False)  # one line, always
 
 

@@ -15,16 +15,17 @@ class Key:
     action: str
     label: str  # catalogue key
     bar: bool = True  # on the key bar (else only in the help)
+    records: bool = False  # it writes to the file: not offered in a viewer
 
 
 # Everywhere, over any form: help, acknowledge the alarm, quit.
 APP_KEYS = (
     Key("f1", "F1", "help", "keys.help"),
-    Key("f5", "F5", "acknowledge", "keys.acknowledge"),
+    Key("f5", "F5", "acknowledge", "keys.acknowledge", records=True),
     Key("f10", "F10", "quit_booth", "keys.quit"),
 )
 BOOTH_KEYS = (
-    Key("f2", "F2", "forgot_card", "keys.forgot_card"),
+    Key("f2", "F2", "forgot_card", "keys.forgot_card", records=True),
     Key("f3", "F3", "cycle_filter", "keys.filter"),
     Key("f4", "F4", "search", "keys.search"),
     Key("enter", "Enter", "open_row", "keys.open_row", bar=False),
@@ -57,9 +58,9 @@ def bindings(
     return [Binding(k.key, k.action, show=False, priority=everywhere) for k in chosen]
 
 
-def bar(*tables: tuple[Key, ...]) -> list[tuple[str, str]]:
-    return [(k.shown, k.label) for table in tables for k in table if k.bar]
+def bar(*tables: tuple[Key, ...], viewer: bool = False) -> list[tuple[str, str]]:
+    return [(k.shown, k.label) for table in tables for k in table if k.bar and not (viewer and k.records)]
 
 
-def help_rows(*tables: tuple[Key, ...]) -> list[tuple[str, str]]:
-    return [(k.shown, k.label) for table in tables for k in table]
+def help_rows(*tables: tuple[Key, ...], viewer: bool = False) -> list[tuple[str, str]]:
+    return [(k.shown, k.label) for table in tables for k in table if not (viewer and k.records)]

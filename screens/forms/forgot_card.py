@@ -21,7 +21,7 @@ from textual.widgets.option_list import Option
 
 from guardpost import validate
 from guardpost.booth import Booth
-from guardpost.domain import Lane
+from guardpost.domain import CardStatus, Lane
 from guardpost.errors import Explained, GuardpostError
 from guardpost.forgot_card import Candidate
 from guardpost.i18n import t
@@ -45,6 +45,18 @@ def candidate_line(c: Candidate, unit: str) -> str:
     p = c.person
     verdict = t("forgot.can_admit") if c.verdict.admits else t(f"forgot.refused.{c.verdict.reason}")
     return f"{printable(p.name)}  {t('role.' + p.role)}  {unit}  {verdict}"
+
+
+def _notes(c: Candidate) -> list[str]:
+    """What the guard should know before admitting this person: special care, a lost card."""
+    p = c.person
+    notes = []
+    if p.special_care:
+        notes.append(t("forgot.special_care", note=printable(p.special_care)))
+    lost = [kind for kind, status in p.cards if status == CardStatus.LOST]
+    if lost:
+        notes.append(t("forgot.has_lost_card", kind=t(f"kind.{lost[0]}")))
+    return notes
 
 
 class ForgotCardScreen(ModalScreen[ByHand | None]):
@@ -188,10 +200,13 @@ class ForgotCardScreen(ModalScreen[ByHand | None]):
 
     def _advise(self, candidate: Candidate | None) -> None:
         box = self.query_one("#forgot-advice", Plain)
-        if candidate is None or candidate.verdict.admits:
+        notes = [] if candidate is None else _notes(candidate)
+        if candidate is None or (candidate.verdict.admits and not notes):
             box.display = False
             return
-        box.show(t(f"hint.{candidate.verdict.reason}") + "　" + t("forgot.enter_records"))
+        if not candidate.verdict.admits:
+            notes = [t(f"hint.{candidate.verdict.reason}"), t("forgot.enter_records")]
+        box.show(t("text.sentence_gap").join(notes))
         box.display = True
 
     @on(OptionList.OptionSelected, "#forgot-matches")

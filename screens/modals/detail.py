@@ -6,7 +6,6 @@ shows the row as the feed had it.
 
 from __future__ import annotations
 
-from rich.cells import cell_len, set_cell_size
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -18,9 +17,8 @@ from guardpost.booth import Booth
 from guardpost.domain import GateKind, Source, Swipe
 from guardpost.events import EventDetail
 from guardpost.i18n import current_language, t
-from guardpost.text import printable
 
-from ..widgets.text import Plain
+from ..widgets.text import Fields, Plain
 
 
 def detail_rows(swipe: Swipe, found: EventDetail | None, gate_kind: GateKind | None) -> list[tuple[str, str]]:
@@ -67,13 +65,9 @@ def detail_rows(swipe: Swipe, found: EventDetail | None, gate_kind: GateKind | N
     return rows
 
 
-def detail_text(rows: list[tuple[str, str]]) -> str:
-    labels = [t(label) for label, _ in rows]
-    width = max(cell_len(label) for label in labels) + 2
-    return "\n".join(
-        f"{set_cell_size(label, width)}{printable(value)}"
-        for label, (_, value) in zip(labels, rows, strict=True)
-    )
+def shown(rows: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The rows in the reader's words: labels from the catalogue, values as they are."""
+    return [(t(label), value) for label, value in rows]
 
 
 class DetailScreen(ModalScreen[None]):
@@ -91,7 +85,7 @@ class DetailScreen(ModalScreen[None]):
         with Vertical(id="detail-box", classes="box"):
             yield Plain(t("detail.title", event=self.swipe.event_id), classes="title")
             with VerticalScroll(id="detail-body"):
-                yield Plain(detail_text(detail_rows(self.swipe, None, self._gate_kind())), id="detail-text")
+                yield Fields(shown(detail_rows(self.swipe, None, self._gate_kind())), id="detail-text")
             yield Plain(t("detail.keys"), classes="hint")
 
     def on_mount(self) -> None:
@@ -105,6 +99,4 @@ class DetailScreen(ModalScreen[None]):
     def _show(self, found: EventDetail | None) -> None:
         if found is not None:
             self.swipe = found.swipe
-        self.query_one("#detail-text", Plain).show(
-            detail_text(detail_rows(self.swipe, found, self._gate_kind()))
-        )
+        self.query_one("#detail-text", Fields).show(shown(detail_rows(self.swipe, found, self._gate_kind())))

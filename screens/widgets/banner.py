@@ -20,7 +20,9 @@ from guardpost.text import printable
 from .text import drawn
 
 
-def banner_lines(alarms: list[Swipe], gate_kind: GateKind | None, pending: bool, width: int) -> list[str]:
+def banner_lines(
+    alarms: list[Swipe], gate_kind: GateKind | None, pending: bool, width: int, viewer: bool = False
+) -> list[str]:
     if not alarms:
         return []
     a = alarms[0]
@@ -34,12 +36,16 @@ def banner_lines(alarms: list[Swipe], gate_kind: GateKind | None, pending: bool,
         who=who(a),
         more=more,
     )
-    key = t("alarm.acknowledging") if pending else t("alarm.key")
+    key = t("alarm.key_viewer") if viewer else t("alarm.acknowledging") if pending else t("alarm.key")
     room = width - cell_len(key) - 1
     if cell_len(head) > room:
         head = set_cell_size(head, max(0, room - 1)) + "…"
     first = set_cell_size(head, room) + " " + key
     return [first, *_wrap(printable(advice(a, gate_kind).text()), width)]
+
+
+# Chinese line breaking (GB/T 15834, W3C clreq): closing punctuation stays at the end of a line.
+NO_LINE_START = frozenset("，。、；：！？）」』》〉】”’…·%,.;:!?)")
 
 
 def _breakable(ch: str) -> bool:
@@ -62,6 +68,8 @@ def _wrap(text: str, width: int) -> list[str]:
                 back = next((j for j in range(i - 1, start, -1) if _breakable(text[j])), None)
                 if back is not None and i - back < width // 2:
                     cut = back + 1
+            while cut - 1 > start and text[cut] in NO_LINE_START:
+                cut -= 1  # "，" and "。" never begin a line: the character before them goes down too
             lines.append(text[start:cut].rstrip(" "))
             start = cut + (1 if cut < len(text) and text[cut] == " " else 0)
             used = cell_len(text[start : i + 1]) if start <= i else 0
@@ -78,6 +86,7 @@ class AlarmBanner(Widget):
         self.alarms: list[Swipe] = []
         self.gate_kind: GateKind | None = None
         self.pending = False
+        self.viewer = False  # a viewer watches: the alarm is acknowledged at the booth
 
     def show(self, alarms: list[Swipe], gate_kind: GateKind | None, pending: bool = False) -> None:
         self.alarms, self.gate_kind, self.pending = alarms, gate_kind, pending
@@ -85,11 +94,11 @@ class AlarmBanner(Widget):
         self.refresh(layout=True)
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
-        return max(1, len(banner_lines(self.alarms, self.gate_kind, self.pending, width)))
+        return max(1, len(banner_lines(self.alarms, self.gate_kind, self.pending, width, self.viewer)))
 
     def render(self) -> Text:
         def draw() -> Text:
-            lines = banner_lines(self.alarms, self.gate_kind, self.pending, self.size.width)
+            lines = banner_lines(self.alarms, self.gate_kind, self.pending, self.size.width, self.viewer)
             return Text("\n".join(lines), no_wrap=True, overflow="crop", end="")
 
         return drawn(self, draw)

@@ -9,6 +9,7 @@ printable before it is drawn: a resident's record can never paint over the scree
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -161,28 +162,34 @@ class FeedView(ScrollView, can_focus=True):
         self.cursor = 0
         self.following = True  # the cursor stays on the newest row
         self._broken_logged = False
+        self.empty_note = ""  # what the empty feed says ("no events yet", "nothing matches")
 
     # --- data ----------------------------------------------------------------------------
     def add(self, swipe: Swipe) -> bool:
         """A new event on top; False if it is on screen already (this booth's or another's)."""
         if swipe.event_id in self.ids:
             return False
-        self.rows.insert(0, swipe)
+        # newest first by id: a swipe another process stored a moment earlier goes below this one's
+        at = bisect.bisect_left(self.rows, -swipe.event_id, key=_newest_first)
+        if at == len(self.rows) and len(self.rows) >= WINDOW:
+            return False  # older than every row held: it is read back with its page
+        self.rows.insert(at, swipe)
         self.ids.add(swipe.event_id)
         if len(self.rows) > WINDOW:
             dropped = self.rows.pop()
             self.ids.discard(dropped.event_id)
             self._strips.pop(dropped.event_id, None)
             self.exhausted = False
-        if not self.following:
+        if not self.following and at <= self.cursor:
             self.cursor = min(self.cursor + 1, len(self.rows) - 1)
         self._resize()
-        if self.scroll_y > 0:  # keep the rows the guard is reading where they are
+        if self.scroll_y > 0 and at <= self.scroll_y:  # keep the rows the guard is reading where they are
             self.scroll_to(y=self.scroll_y + 1, animate=False, immediate=True)
         self.refresh()
         return True
 
-    def replace(self, swipes: list[Swipe]) -> None:
+    def replace(self, swipes: list[Swipe], empty_note: str = "") -> None:
+        self.empty_note = empty_note
         self.rows = list(swipes)
         self.ids = {s.event_id for s in swipes}
         self._strips.clear()
@@ -225,7 +232,7 @@ class FeedView(ScrollView, can_focus=True):
             return
         index = max(0, min(index, len(self.rows) - 1))
         self.cursor = index
-        self.following = index == 0
+        self.following = False  # the row the guard went to stays under the cursor; Home follows again
         # after the next refresh: the scrollable height may have just grown (``_resize``)
         self.call_after_refresh(self._show_rows, index, 1)
         self.refresh()
@@ -287,6 +294,8 @@ class FeedView(ScrollView, can_focus=True):
             self._strips.clear()
             self._width = width
         if index >= len(self.rows):
+            if index == 0 and self.exhausted and self.empty_note:
+                return self._note(self.empty_note, width)
             if index == len(self.rows) and not self.exhausted and self.rows:
                 if not self.loading:
                     self.loading = True
@@ -316,3 +325,7 @@ class FeedView(ScrollView, can_focus=True):
 
 def refused(swipe: Swipe) -> bool:
     return swipe.decision != Decision.ALLOW
+
+
+def _newest_first(swipe: Swipe) -> int:
+    return -swipe.event_id

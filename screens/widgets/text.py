@@ -9,9 +9,11 @@ an Input that drops control and bidi characters from whatever is typed or pasted
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from typing import Any
 
+from rich.table import Table
 from rich.text import Text
 from textual.message import Message
 from textual.widgets import Input, Static
@@ -59,6 +61,32 @@ class Plain(Static):
         self.update(plain(text), layout=layout)
 
 
+class Fields(Static):
+    """Labels and values in two columns; a long value wraps under itself, never under the labels.
+    Values are text from outside (``plain``); ``text`` is what the widget shows, as one string."""
+
+    def __init__(self, rows: list[tuple[str, str]] | None = None, **kwargs: Any) -> None:
+        super().__init__(markup=False, **kwargs)
+        self.rows: list[tuple[str, str]] = []
+        self.show(rows or [])
+
+    @property
+    def text(self) -> str:
+        return "\n".join(f"{label}  {value}" for label, value in self.rows)
+
+    def show(self, rows: list[tuple[str, str]]) -> None:
+        self.rows = rows
+        grid = Table.grid(padding=(0, 2))
+        grid.add_column(no_wrap=True)
+        grid.add_column(ratio=1, overflow="fold")
+        for label, value in rows:
+            grid.add_row(plain(label), plain(value))
+        self.update(grid)
+
+
+REFUSED_QUIET_S = 6.0  # as long as the note stays on screen
+
+
 class SafeInput(Input):
     """An Input whose value never holds a control or bidi character (typed, pasted or set)."""
 
@@ -75,6 +103,7 @@ class SafeInput(Input):
         super().__init__(*args, max_length=max_length, **kwargs)
         # a steady cursor: no repaint twice a second beside the live feed, and the same screen each time
         self.cursor_blink = False
+        self._last_refused: dict[str, float] = {}
 
     def validate_value(self, value: str) -> str:
         return strip_unsafe(value)
@@ -82,7 +111,16 @@ class SafeInput(Input):
     def replace(self, text: str, start: int, end: int) -> None:
         clean = strip_unsafe(text)
         if clean != text:
-            self.post_message(self.Refused(self, "input.dropped_controls", len(text) - len(clean)))
+            self._refuse("input.dropped_controls", len(text) - len(clean))
         if self.max_length and len(self.value) - (end - start) + len(clean) > self.max_length:
-            self.post_message(self.Refused(self, "input.too_long", self.max_length))  # the field is kept
+            self._refuse("input.too_long", self.max_length)  # the field is kept
         super().replace(clean, start, end)
+
+    def _refuse(self, key: str, count: int) -> None:
+        """Told once, not once a key: a guard holding a key down at a full field gets one note
+        until the note would have gone (``REFUSED_QUIET_S``)."""
+        now = time.monotonic()
+        if self._last_refused.get(key, -REFUSED_QUIET_S) > now - REFUSED_QUIET_S:
+            return
+        self._last_refused[key] = now
+        self.post_message(self.Refused(self, key, count))
