@@ -93,6 +93,44 @@ def _choice(*options: str) -> Callable[[object], str]:
     return check
 
 
+def _bool(value: object) -> bool:
+    if not isinstance(value, bool):
+        raise ValueError("config.bad_bool")
+    return value
+
+
+def _clock(value: object) -> str:
+    if not isinstance(value, str) or not re.fullmatch(r"([01][0-9]|2[0-3]):[0-5][0-9]", value):
+        raise ValueError("config.bad_clock")
+    return value
+
+
+CONSENT_CHANNELS = ("front_desk", "intercom", "phone")
+
+
+def _channels(value: object) -> tuple[str, ...]:
+    if (
+        not isinstance(value, list)
+        or not value
+        or any(v not in CONSENT_CHANNELS for v in value)
+        or len(set(value)) != len(value)
+    ):
+        raise ValueError("config.bad_channels")
+    return tuple(value)
+
+
+def _companies(value: object) -> tuple[str, ...]:
+    if (
+        not isinstance(value, list)
+        or not value
+        or any(not isinstance(v, str) or not v.strip() for v in value)
+    ):
+        raise ValueError("config.bad_companies")
+    if len(value) > 9:
+        raise ValueError("config.too_many_companies")
+    return tuple(v.strip() for v in value)
+
+
 def _optional_code(value: object) -> str:
     if not isinstance(value, str) or not re.fullmatch(r"[A-Za-z0-9_-]{0,32}", value):
         raise ValueError("config.bad_code")
@@ -133,6 +171,14 @@ SCHEMA: tuple[Key, ...] = (
     Key("rules.parking_fee_per_started_hour", _number(0, 1000), "5.0"),
     Key("rules.release_slip_retention_years", _integer(1, 30), "2"),
     Key("rules.personal_data_retention_days", _integer(1, 3650), "180"),
+    Key("visits.consent_wait_s", _integer(5, 600), "55"),
+    Key("visits.consent_channels", _channels, '["front_desk", "intercom", "phone"]'),
+    Key("visits.courier_companies", _companies, '["顺丰", "京东", "中通", "美团", "饿了么"]'),
+    Key("visits.courier_needs_unit", _bool, "false | true"),
+    Key("visits.courier_overstay_min", _integer(1, 24 * 60), "30"),
+    Key("visits.moving_limit_min", _integer(1, 24 * 60), "60"),
+    Key("visits.visit_hours", _integer(1, 24), "4"),
+    Key("visits.closing_time", _clock, "23:00"),
     Key("reader.kind", _choice("auto", "pcsc", "wedge", "sim"), "auto | pcsc | wedge | sim"),
     Key("reader.debounce_ms", _integer(0, 60_000), "1500"),
     Key("reader.sim_rate_per_min", _integer(1, 6000), "30"),
@@ -164,6 +210,18 @@ class RulesSettings:
     parking_fee_per_started_hour: float
     release_slip_retention_years: int
     personal_data_retention_days: int
+
+
+@dataclass(frozen=True)
+class VisitSettings:
+    consent_wait_s: int
+    consent_channels: tuple[str, ...]
+    courier_companies: tuple[str, ...]
+    courier_needs_unit: bool
+    courier_overstay_min: int
+    moving_limit_min: int
+    visit_hours: int
+    closing_time: str  # HH:MM: visitors still inside are signed out (marked as such)
 
 
 @dataclass(frozen=True)
@@ -207,6 +265,20 @@ class Settings:
             parking_fee_per_started_hour=v["rules.parking_fee_per_started_hour"],
             release_slip_retention_years=v["rules.release_slip_retention_years"],
             personal_data_retention_days=v["rules.personal_data_retention_days"],
+        )
+
+    @property
+    def visits(self) -> VisitSettings:
+        v = self.values
+        return VisitSettings(
+            consent_wait_s=v["visits.consent_wait_s"],
+            consent_channels=tuple(v["visits.consent_channels"]),
+            courier_companies=tuple(v["visits.courier_companies"]),
+            courier_needs_unit=v["visits.courier_needs_unit"],
+            courier_overstay_min=v["visits.courier_overstay_min"],
+            moving_limit_min=v["visits.moving_limit_min"],
+            visit_hours=v["visits.visit_hours"],
+            closing_time=v["visits.closing_time"],
         )
 
     @property

@@ -87,16 +87,66 @@ class VehicleKind(StrEnum):
 
 
 class VisitCategory(StrEnum):
-    RELATIVE = "relative"
-    COURIER = "courier"
-    DELIVERY_VEHICLE = "delivery_vehicle"
-    MOVING_VEHICLE = "moving_vehicle"
-    WORKER = "worker"
-    SALESPERSON = "salesperson"
-    STAFF = "staff"
-    TOUR = "tour"
-    EMERGENCY = "emergency"
-    FORGOT_CARD = "forgot_card"
+    """Who is calling at the gate (DOMAIN.md "Who may come in"); ``visits.FIELDS`` says what each is asked."""
+
+    RELATIVE = "relative"  # 亲友
+    COURIER = "courier"  # 快递
+    FOOD_DELIVERY = "food_delivery"  # 外卖
+    WORKER = "worker"  # 装修工人
+    MOVING = "moving"  # 搬家、送家具、送水
+    SALESPERSON = "salesperson"  # 推销
+    STAFF = "staff"  # 工牌
+    OFFICIAL = "official"  # 公务、急救、公共服务
+    TOUR = "tour"  # 参观、检查（介绍信）
+
+
+class VisitStatus(StrEnum):
+    EXPECTED = "expected"  # registered ahead (front desk, a resident's call), not yet at the gate
+    INSIDE = "inside"
+    LEFT = "left"
+    REFUSED = "refused"
+
+
+class ConsentChannel(StrEnum):
+    """How the host's answer came, in the order the booth tries them (``rules.consent_channels``)."""
+
+    FRONT_DESK = "front_desk"  # 前台，对讲机
+    INTERCOM = "intercom"  # 可视对讲
+    PHONE = "phone"  # 电话住户
+    PRE_REGISTERED = "pre_registered"  # an expected visit: the consent came with the registration
+    LETTER = "letter"  # 介绍信 / a call from management (tours, inspections)
+    BADGE = "badge"  # a company badge seen (staff)
+
+
+class ConsentOutcome(StrEnum):
+    GIVEN = "given"
+    REFUSED = "refused"
+    NO_ANSWER = "no_answer"  # the wait ran out on this channel
+    OVERRIDE = "override"  # the guard admitted without consent, with a typed reason
+    NOT_NEEDED = "not_needed"  # couriers and deliveries: logged, no host asked
+
+
+class VisitReason(StrEnum):
+    """Why a caller was admitted or not (``policy.visits.VISIT_REASONS`` gives the decision)."""
+
+    ADMITTED = "admitted"
+    ADMITTED_OVERRIDE = "admitted_override"  # no consent: the guard decided alone, reason typed
+    LOGGED = "logged"  # couriers, deliveries, public service: no host asked
+    HOST_REFUSED = "host_refused"
+    NO_CONSENT = "no_consent"  # the host could not be reached on any channel
+    NEEDS_CONSENT = "needs_consent"  # an override is not enough here (restricted level, salespeople, workers)
+    NEEDS_TEMPERATURE = "needs_temperature"  # restricted and closed levels: everyone is measured
+    LEAVE_AT_GATE = "leave_at_gate"  # closed level: parcels and food stay at the gate
+    LOCKDOWN_CLOSED = "lockdown_closed"
+    DANGEROUS_GOODS = "dangerous_goods"
+    FEVER = "fever"
+    BLOCKED = "blocked"
+
+
+class BlockKind(StrEnum):
+    PERSON = "person"
+    PHONE = "phone"
+    PLATE = "plate"
 
 
 class GuardRole(StrEnum):

@@ -17,8 +17,8 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from guardpost import people_index, validate
 from guardpost import uid as uids
-from guardpost import validate
 from guardpost.access import stamp
 from guardpost.domain import CardKind, CardStatus, PersonRole, VehicleKind
 from guardpost.errors import ImportRefused, ImportRejected, InvalidValue, RowProblem, os_error
@@ -267,7 +267,20 @@ def import_csv(conn: sqlite3.Connection, kind: str, path: Path, now: datetime | 
         if problems:
             problems.sort(key=lambda p: p.row)
             raise ImportRejected(problems)  # rolls the transaction back: nothing written
+        if kind == "residents":
+            people_index.index_people(conn, _unindexed(conn))
     return counts
+
+
+def _unindexed(conn: sqlite3.Connection) -> list[int]:
+    """People whose names have no pinyin yet (new ones: a name is part of a resident's key)."""
+    return [
+        r[0]
+        for r in conn.execute(
+            "SELECT id FROM person"
+            " WHERE NOT EXISTS (SELECT 1 FROM person_pinyin y WHERE y.person_id = person.id)"
+        )
+    ]
 
 
 Writer = Callable[[sqlite3.Connection, Parsed, list[RowProblem], Counts, datetime], None]

@@ -16,8 +16,11 @@ from sqlalchemy import String
 from sqlmodel import Field, SQLModel
 
 from guardpost.domain import (
+    BlockKind,
     CardKind,
     CardStatus,
+    ConsentChannel,
+    ConsentOutcome,
     Decision,
     GateKind,
     GuardRole,
@@ -28,6 +31,8 @@ from guardpost.domain import (
     Reason,
     VehicleKind,
     VisitCategory,
+    VisitReason,
+    VisitStatus,
 )
 
 
@@ -114,22 +119,81 @@ class AccessEvent(SQLModel, table=True):
 
 
 class Visit(SQLModel, table=True):
+    """A caller at the gate (``guardpost.visits``): only what the category needs is filled in."""
+
     id: int | None = Field(default=None, primary_key=True)
     category: VisitCategory = Field(sa_type=String)
-    name: str
+    status: VisitStatus = Field(sa_type=String)
+    reason: VisitReason = Field(sa_type=String)
+    name: str | None = None
     phone: str | None = None
     id_last4: str | None = Field(default=None, max_length=4)
-    host_unit_id: int | None = Field(default=None, foreign_key="unit.id")
-    consent_by: str | None = None
-    consent_via: str | None = None
+    id_hash: str | None = None
+    company: str | None = None
     plate: str | None = None
-    pass_no: str | None = None
+    note: str | None = None
+    host_unit_id: int | None = Field(default=None, foreign_key="unit.id")
     gate_id: str = Field(foreign_key="gate.id")
     guard_id: int | None = Field(default=None, foreign_key="guard.id")
-    entered_at: NaiveDatetime
+    created_at: NaiveDatetime
+    valid_from: NaiveDatetime | None = None
+    valid_until: NaiveDatetime | None = None
+    entered_at: NaiveDatetime | None = None
     expected_leave_at: NaiveDatetime | None = None
     left_at: NaiveDatetime | None = None
-    note: str | None = None
+    left_gate_id: str | None = Field(default=None, foreign_key="gate.id")
+    auto_signed_out: bool = False
+    revoked_at: NaiveDatetime | None = None
+    revoked_by: str | None = None
+
+
+class Consent(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    visit_id: int = Field(foreign_key="visit.id")
+    channel: ConsentChannel | None = Field(default=None, sa_type=String)
+    outcome: ConsentOutcome = Field(sa_type=String)
+    by_whom: str | None = None
+    reason: str | None = None
+    at: NaiveDatetime
+    guard_id: int | None = Field(default=None, foreign_key="guard.id")
+
+
+class Blocklist(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    kind: BlockKind = Field(sa_type=String)
+    value: str
+    id_last4: str | None = Field(default=None, max_length=4)
+    reason: str
+    added_by: str
+    added_at: NaiveDatetime
+    removed_at: NaiveDatetime | None = None
+    removed_by: str | None = None
+
+
+class VisitAlarm(SQLModel, table=True):
+    __tablename__ = "visit_alarm"
+
+    id: int | None = Field(default=None, primary_key=True)
+    visit_id: int = Field(foreign_key="visit.id")
+    reason: VisitReason = Field(sa_type=String)
+    at: NaiveDatetime
+    acknowledged_at: NaiveDatetime | None = None
+    acknowledged_by: int | None = Field(default=None, foreign_key="guard.id")
+
+
+class CompoundSecret(SQLModel, table=True):
+    __tablename__ = "compound_secret"
+
+    name: str = Field(primary_key=True)
+    value: bytes
+
+
+class PersonPinyin(SQLModel, table=True):
+    __tablename__ = "person_pinyin"
+
+    person_id: int = Field(primary_key=True, foreign_key="person.id")
+    initials: str
+    full: str = Field(primary_key=True)
 
 
 class RenovationPermit(SQLModel, table=True):
@@ -191,10 +255,13 @@ class TemperatureReading(SQLModel, table=True):
     at: NaiveDatetime
     celsius: float
     fever: bool
+    mask: bool | None = None
     person_id: int | None = Field(default=None, foreign_key="person.id")
+    event_id: int | None = Field(default=None, foreign_key="access_event.id")
     visit_id: int | None = Field(default=None, foreign_key="visit.id")
     gate_id: str = Field(foreign_key="gate.id")
     guard_id: int | None = Field(default=None, foreign_key="guard.id")
+    escalation_closed_at: NaiveDatetime | None = None
 
 
 class Shift(SQLModel, table=True):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -133,6 +133,16 @@ def _backup(conn: sqlite3.Connection, path: Path, version: int) -> Path:
     return target
 
 
+def _index_pinyin(conn: sqlite3.Connection) -> None:
+    from guardpost import people_index  # pypinyin's tables load only when a file is upgraded
+
+    people_index.index_people(conn)
+
+
+# What a migration needs beyond SQL, run in its transaction: schema 4 indexes the residents' pinyin.
+_AFTER: dict[int, Callable[[sqlite3.Connection], None]] = {4: _index_pinyin}
+
+
 def migrate(conn: sqlite3.Connection, current: int, target: int = LATEST) -> None:
     """Run migrations ``current+1 .. target``, each in its own transaction with its version bump."""
     for version, _name, sql in migrations():
@@ -141,6 +151,8 @@ def migrate(conn: sqlite3.Connection, current: int, target: int = LATEST) -> Non
             try:
                 for statement in _split(sql):
                     conn.execute(statement)
+                if version in _AFTER:
+                    _AFTER[version](conn)
                 conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
                 conn.execute(f"PRAGMA user_version = {version}")
                 conn.execute("COMMIT")

@@ -252,9 +252,12 @@ def test_config_show_lists_every_key_with_its_source(tmp_path: Path) -> None:
     listed = _listed(done.stdout)
     assert set(listed) == ALWAYS
     assert listed["rules.fever_threshold_c"] == ("37.8", str(path))
-    assert listed["booth.gate"] == ("west", "GUARDPOST_GATE")
-    assert listed["storage.db"] == (str(tmp_path / "b.db"), "GUARDPOST_DB")
-    assert listed["booth.language"] == ("en", "--lang")
+    # strings quoted, lists and booleans as TOML writes them: a line can be copied into the file
+    assert listed["booth.gate"] == ('"west"', "GUARDPOST_GATE")
+    assert listed["storage.db"] == (f'"{tmp_path / "b.db"}"', "GUARDPOST_DB")
+    assert listed["booth.language"] == ('"en"', "--lang")
+    assert listed["visits.courier_needs_unit"] == ("false", "default")
+    assert listed["visits.consent_channels"] == ('["front_desk", "intercom", "phone"]', "default")
     assert listed["rules.visitor_free_parking_min"] == ("30", "default")
 
 

@@ -166,6 +166,9 @@ def test_schema1_file_is_upgraded_in_place_keeping_every_row(tmp_path: Path) -> 
         assert storage.schema_version(conn) == LATEST
         assert "alarm_ack" in _tables(conn)
         assert storage.integrity(conn) == []
+        # schema 4 indexed the pinyin of every resident the old file held
+        people = conn.execute("SELECT count(*) FROM person").fetchone()[0]
+        assert conn.execute("SELECT count(DISTINCT person_id) FROM person_pinyin").fetchone()[0] == people > 0
         # the new table works with the old rows
         event_id = conn.execute("SELECT id FROM access_event WHERE decision = 'allow'").fetchone()[0]
         conn.execute(

@@ -1,5 +1,6 @@
 """The file and the settings: ``init``, ``check`` and ``config show``."""
 
+import json
 from pathlib import Path
 
 import typer
@@ -54,8 +55,19 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         s = settings(ctx, db=db, gate=gate, lang=lang)
         typer.echo(t("cli.config_file", path=s.config_file or t("cli.config_none")))
-        values = {key: printable(str(value)) for key, value in s.values.items()}
+        values = {key: printable(_as_toml(value)) for key, value in s.values.items()}
         width = max(32, *(cell_len(v) for v in values.values()))
         for key, value in values.items():
             # padded by terminal cells: a Chinese value takes two a character, the comments still align
             typer.echo(f"{key:<36} = {set_cell_size(value, width)} # {printable(s.sources[key])}")
+
+
+def _as_toml(value: object) -> str:
+    """A value as it would be written in the config file (so it can be copied there)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, tuple | list):
+        return "[" + ", ".join(_as_toml(v) for v in value) + "]"
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
