@@ -26,7 +26,9 @@ from datetime import datetime, timedelta
 from stdnum import luhn
 from stdnum.exceptions import ValidationError
 
+from guardpost import exits
 from guardpost.domain import VisitCategory
+from guardpost.errors import GuardpostError
 
 PREFIX = "GP1"
 MAC_BYTES = 10
@@ -54,13 +56,14 @@ _TOKEN = re.compile(
 _PASS_NO = re.compile(r"\d{8}")
 
 
-class PassRefused(Exception):
-    """The token or number is not a good pass; ``key`` names the reason in the catalogue (``pass.*``)."""
+class PassRefused(GuardpostError):
+    """The token or number is not a good pass; ``key`` names the reason in the catalogue (``pass.*``).
+    On the command line: exit 1, as a refused card."""
 
-    def __init__(self, key: str, **params: object) -> None:
-        super().__init__(key)
-        self.key = key
-        self.params = params
+    exit_code = exits.DENY
+
+    def __init__(self, key: str, /, **params: object) -> None:
+        super().__init__(key, None, **params)
 
 
 @dataclass(frozen=True, slots=True)

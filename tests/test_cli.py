@@ -318,3 +318,117 @@ def test_a_bad_gate_is_refused_and_adds_nothing(db: Path, run, args: tuple[str, 
     assert said in done.stderr
     assert "Traceback" not in done.stderr
     assert _one(db, "SELECT count(*) FROM gate") == count
+
+
+# --- people at the gate: visitors, passes, block list, inside now -------------------------------
+
+
+def _unit(db: Path) -> str:
+    return str(_one(db, "SELECT code FROM unit ORDER BY id LIMIT 1")[0])
+
+
+def test_an_expected_visitor_gets_a_pass_that_comes_in_once(db: Path, run) -> None:  # noqa: ANN001
+    done = run(
+        "visitors",
+        "expect",
+        "--db",
+        str(db),
+        "--name",
+        "王晓明",
+        "--phone",
+        "13812345678",
+        "--unit",
+        _unit(db),
+        "--asked-by",
+        "前台小李",
+        "--json",
+    )
+    assert done.returncode == 0, done.stderr
+    issued = json.loads(done.stdout)
+    assert {"visit_id", "pass", "token"} <= set(issued)
+    assert _one(db, "SELECT by_whom, channel FROM consent WHERE visit_id = ?", (issued["visit_id"],)) == (
+        "前台小李",
+        "pre_registered",
+    )
+    assert run("pass", "verify", issued["token"], "--db", str(db)).returncode == 0
+    used = run("pass", "use", issued["token"], "--db", str(db), "--json")
+    assert used.returncode == 0 and json.loads(used.stdout)["admitted"] is True
+    again = run("pass", "use", issued["token"], "--db", str(db), "--lang", "en")
+    assert again.returncode == 1 and "cannot come in again" in again.stderr
+    inside = json.loads(run("inside", "--db", str(db), "--json").stdout)
+    assert [r["visit_id"] for r in inside] == [issued["visit_id"]]
+    listed = json.loads(run("visitors", "list", "--inside", "--db", str(db), "--json").stdout)
+    assert [r["pass"] for r in listed] == [issued["pass"]]
+    out = run("visitors", "sign-out", issued["pass"], "--db", str(db))
+    assert out.returncode == 0, out.stderr
+    assert json.loads(run("inside", "--db", str(db), "--json").stdout) == []
+
+
+@pytest.mark.parametrize(
+    "token",
+    [
+        "",
+        "GP1.",
+        "GP1.1.R.1-1-101.0.0.AAAAAAAAAAAAAAAA",
+        "[/]",
+        "\x1b[2J",
+        "x" * 5000,
+        "00000017",
+        "12345678",
+    ],
+)
+def test_pass_verify_refuses_anything_else_with_a_reason_and_no_traceback(db: Path, run, token: str) -> None:  # noqa: ANN001
+    done = run("pass", "verify", token, "--db", str(db), "--lang", "en")
+    assert done.returncode == 1, (done.stdout, done.stderr)
+    assert "Traceback" not in done.stderr and done.stderr.strip()
+
+
+def test_a_revoked_pass_is_refused_everywhere(db: Path, run) -> None:  # noqa: ANN001
+    issued = json.loads(
+        run("visitors", "expect", "--db", str(db), "--name", "李四", "--unit", _unit(db), "--json").stdout
+    )
+    assert run("pass", "revoke", issued["pass"], "--db", str(db)).returncode == 0
+    done = run("pass", "use", issued["token"], "--db", str(db), "--lang", "en")
+    assert done.returncode == 1 and "revoked" in done.stderr
+
+
+def test_expect_names_each_bad_option(db: Path, run) -> None:  # noqa: ANN001
+    before = _one(db, "SELECT count(*) FROM visit")
+    done = run(
+        "visitors",
+        "expect",
+        "--db",
+        str(db),
+        "--name",
+        "王",
+        "--phone",
+        "14012345678",
+        "--unit",
+        "99-9-101",
+        "--lang",
+        "en",
+    )
+    assert done.returncode == 3
+    assert "Phone" in done.stderr and "Host unit" in done.stderr
+    bad_time = run(
+        "visitors", "expect", "--db", str(db), "--name", "王", "--unit", _unit(db), "--until", "25:00"
+    )
+    assert bad_time.returncode == 3 and "--until" in bad_time.stderr
+    bad_kind = run(
+        "visitors", "expect", "--db", str(db), "--name", "王", "--unit", _unit(db), "--category", "spy"
+    )
+    assert bad_kind.returncode == 64
+    assert _one(db, "SELECT count(*) FROM visit") == before
+
+
+def test_the_block_list_from_the_command_line(db: Path, run) -> None:  # noqa: ANN001
+    added = run("blocklist", "add", "plate", "粤b·12345", "--reason", "多次闯杆", "--db", str(db))
+    assert added.returncode == 0, added.stderr
+    listed = json.loads(run("blocklist", "list", "--db", str(db), "--json").stdout)
+    assert [(r["kind"], r["value"], r["reason"]) for r in listed] == [("plate", "粤B12345", "多次闯杆")]
+    assert _one(db, "SELECT count(*) FROM audit WHERE action = 'blocklist.add'") == (1,)
+    refused = run("blocklist", "add", "phone", "12345", "--reason", "x", "--db", str(db))
+    assert refused.returncode == 3 and "Traceback" not in refused.stderr
+    assert run("blocklist", "remove", str(listed[0]["entry"]), "--db", str(db)).returncode == 0
+    assert json.loads(run("blocklist", "list", "--db", str(db), "--json").stdout) == []
+    assert run("blocklist", "remove", "999", "--db", str(db)).returncode == 3

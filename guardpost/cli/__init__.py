@@ -19,7 +19,7 @@ from guardpost import crash, exits
 from guardpost.cli import usage
 from guardpost.cli.common import OpenBooth, Shared
 from guardpost.config import Settings
-from guardpost.errors import GuardpostError, ImportRejected
+from guardpost.errors import GuardpostError, ImportRejected, InvalidValue
 from guardpost.i18n import t
 
 BOOTH_ENTRY_POINT = ("guardpost.booth", "open")
@@ -27,7 +27,7 @@ BOOTH_ENTRY_POINT = ("guardpost.booth", "open")
 
 def build(settings: Settings, open_booth: OpenBooth) -> typer.Typer:
     """The command tree, with help texts in the current language."""
-    from guardpost.cli import booth, cards, db, gates, imports
+    from guardpost.cli import booth, cards, db, gates, imports, visitors
 
     usage.install()
     app = typer.Typer(
@@ -57,6 +57,7 @@ def build(settings: Settings, open_booth: OpenBooth) -> typer.Typer:
     imports.register(app)
     cards.register(app)
     gates.register(app)
+    visitors.register(app)
     return app
 
 
@@ -128,6 +129,9 @@ def run(argv: list[str], open_booth: OpenBooth | None = None) -> int:
                 typer.echo(problem.describe(), err=True)
         typer.echo(exc.message(), err=True)
         return exc.exit_code
+    except InvalidValue as exc:  # a value given on the command line that a validator refused
+        typer.echo(exc.message(), err=True)
+        return exits.BAD_VALUE
     except KeyboardInterrupt:
         return exits.INTERRUPTED
     except BrokenPipeError:
