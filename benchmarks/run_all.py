@@ -28,6 +28,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import big_db  # noqa: E402
 from big_db import OUT  # noqa: E402
 
+from guardpost.migrations import LATEST  # noqa: E402
+
 Row = tuple[str, str, str, bool | None]  # measure, target, result, pass
 
 
@@ -109,6 +111,9 @@ def main(argv: list[str] | None = None) -> int:
     feed = _run("bench_feed", lambda: bench_feed.run(quick), errors) or {}
     kill_runs = args.kill_runs or (5 if quick else 20)
     kill = _run("bench_sigkill", lambda: bench_sigkill.run(kill_runs), errors)
+    import bench_keys
+
+    keys_result = _run("bench_keys", lambda: bench_keys.run(quick), errors)
 
     rows: list[Row] = []
     if swipe:
@@ -146,7 +151,8 @@ def main(argv: list[str] | None = None) -> int:
     if migrate:
         rows.append(
             (
-                f"upgrade of an existing {migrate['events']:,}-event file to schema 3 (backup + migration)",
+                f"upgrade of an existing {migrate['events']:,}-event schema-2 file to schema {LATEST}"
+                " (backup + migrations)",
                 "measured",
                 f"{migrate['upgrade_s']} s ({migrate['migrate_only_s']} s of it the migration; "
                 f"{migrate['file_mib']:,} MiB file)",
@@ -264,6 +270,10 @@ def main(argv: list[str] | None = None) -> int:
         )
     else:
         rows.append(("SIGKILL mid-storm", "0 lost, integrity ok", "benchmark failed", False))
+    if keys_result:
+        rows += bench_keys.rows(keys_result)
+    else:
+        rows.append(("registration keys and form speed", "see the issue", "benchmark failed", False))
 
     notes = [
         f"- Run {started:%Y-%m-%d %H:%M}{' (--quick)' if quick else ''} on {_machine()}.",

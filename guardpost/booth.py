@@ -21,12 +21,12 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Protocol
 
-from guardpost import events, forgot_card, lockdown
+from guardpost import events, forgot_card, lockdown, people_index, visits
 from guardpost.access import NotSaved, gate_kind
 from guardpost.alarms import AlarmBoard
 from guardpost.config import Settings
 from guardpost.domain import CardRead, GateKind, Guard, Lane, LockdownLevel, ReaderStatus, Swipe
-from guardpost.errors import ConfigError
+from guardpost.errors import ConfigError, GuardpostError
 from guardpost.events import EventDetail, Filter
 from guardpost.lock import BoothLock
 from guardpost.pipeline import SwipePipeline
@@ -97,6 +97,10 @@ class BoothListener(Protocol):
     def reader(self, status: ReaderStatus) -> None: ...
 
     def failed(self, exc: BaseException) -> None: ...
+
+    def pass_used(self, use: visits.PassUse) -> None: ...
+
+    def pass_refused(self, refusal: GuardpostError, lane: Lane) -> None: ...
 
 
 def guard_on_duty(conn: sqlite3.Connection, gate_id: str, configured: str) -> Guard | None:
@@ -213,6 +217,7 @@ class Booth:
         if self.viewer or self.pipeline is None:
             return
         pipeline = self.pipeline
+        self.readers.wedge.on_pass = self._pass_scanned
         for reader in [self.readers.wedge, *self.readers.others]:
             self._spawn(f"reader-{reader.name}", reader.run, pipeline.submit, self._reader_status, self._stop)
 
@@ -278,6 +283,77 @@ class Booth:
     def forgot_card(self, unit_code: str, id_last4: str, lane: Lane) -> list[forgot_card.Candidate]:
         with contextlib.closing(self._read()) as conn:
             return forgot_card.find(conn, unit_code, id_last4, lane, gate_kind(conn, self.settings.gate))
+
+    # --- people at the gate (blocking: call from a worker) ---------------------------------------
+    # Registrations are written on their own connection: SQLite's WAL lets them wait the writer's
+    # short commits out (busy_timeout), and the swipe path never waits for a form.
+    def find_hosts(self, text: str) -> list[people_index.HostMatch]:
+        with contextlib.closing(self._read()) as conn:
+            return people_index.find_hosts(conn, text)
+
+    def last_visit(self, phone: str) -> visits.VisitForm | None:
+        with contextlib.closing(self._read()) as conn:
+            return visits.last_visit(conn, phone)
+
+    def _guard(self) -> Guard | None:
+        return self.state.guard if self.state else None
+
+    def _writable(self) -> None:
+        if self.viewer:
+            raise ConfigError("booth.viewer_writes_nothing", None)
+
+    def register_visit(
+        self, form: visits.VisitForm, steps: list[visits.ConsentStep], now: datetime | None = None
+    ) -> visits.VisitResult:
+        self._writable()
+        with contextlib.closing(self._read()) as conn:
+            return visits.register(
+                conn,
+                form,
+                steps,
+                gate=self.settings.gate,
+                level=lockdown.current(conn),
+                settings=self.settings.visits,
+                fever_threshold_c=self.settings.rules.fever_threshold_c,
+                guard=self._guard(),
+                now=now or self.now(),
+            )
+
+    def use_pass(self, text: str, lane: Lane, now: datetime | None = None) -> visits.PassUse:
+        self._writable()
+        with contextlib.closing(self._read()) as conn:
+            return visits.use_pass(
+                conn, text, lane=lane, gate=self.settings.gate, guard=self._guard(), now=now or self.now()
+            )
+
+    def inside(self, now: datetime | None = None) -> list[visits.Inside]:
+        with contextlib.closing(self._read()) as conn:
+            return visits.inside(conn, now or self.now())
+
+    def sign_out(self, visit_id: int, now: datetime | None = None) -> None:
+        self._writable()
+        with contextlib.closing(self._read()) as conn:
+            visits.sign_out(conn, visit_id, gate=self.settings.gate, now=now or self.now())
+
+    def _pass_scanned(self, token: str, lane: Lane) -> None:
+        """A scanner typed a pass (from the keyboard thread): used off it, the answer to the screen."""
+        threading.Thread(target=self._use_scanned, args=(token, lane), name="pass-scan", daemon=True).start()
+
+    def _use_scanned(self, token: str, lane: Lane) -> None:
+        try:
+            use = self.use_pass(token, lane)
+        except GuardpostError as exc:
+            self._listener.pass_refused(exc, lane)
+            return
+        except Exception as exc:
+            self._listener.failed(exc)
+            return
+        self._listener.pass_used(use)
+
+    def pass_token(self, visit_id: int) -> str | None:
+        """The token of a visit's pass, signed again (to show its QR on the inside-now board)."""
+        with contextlib.closing(self._read()) as conn:
+            return visits.token_of(conn, visit_id)
 
     # --- from the writer ------------------------------------------------------------------------
     def _stored(self, swipe: Swipe, read_ns: int) -> None:
@@ -371,6 +447,12 @@ class _Silent:
         pass
 
     def reader(self, status: ReaderStatus) -> None:
+        pass
+
+    def pass_used(self, use: visits.PassUse) -> None:
+        pass
+
+    def pass_refused(self, refusal: GuardpostError, lane: Lane) -> None:
         pass
 
     def failed(self, exc: BaseException) -> None:

@@ -423,6 +423,21 @@ def _token(
     return passes.sign(keys.secret(conn, keys.PASS), claim)
 
 
+def token_of(conn: sqlite3.Connection, visit_id: int) -> str | None:
+    """The pass token of a visit that has one (the same claim signs to the same token)."""
+    row = conn.execute(
+        "SELECT v.category, u.code, v.valid_from, v.valid_until FROM visit v"
+        " LEFT JOIN unit u ON u.id = v.host_unit_id WHERE v.id = ? AND v.valid_from IS NOT NULL",
+        (visit_id,),
+    ).fetchone()
+    if row is None:
+        return None
+    cat, unit, start, end = row
+    return _token(
+        conn, visit_id, VisitCategory(cat), unit, datetime.fromisoformat(start), datetime.fromisoformat(end)
+    )
+
+
 # --- expected visitors --------------------------------------------------------------------------
 
 

@@ -24,11 +24,11 @@ from textual import events, work
 from textual.app import App
 from textual.worker import Worker, WorkerState
 
-from guardpost import crash
+from guardpost import crash, visits
 from guardpost.access import NotSaved
 from guardpost.booth import Booth, BoothState, Opening
 from guardpost.config import Settings
-from guardpost.domain import CardRead, ReaderStatus, Said, Swipe
+from guardpost.domain import CardRead, Lane, LockdownLevel, ReaderStatus, Said, Swipe
 from guardpost.errors import GuardpostError
 from guardpost.i18n import t
 
@@ -199,7 +199,15 @@ class GuardpostApp(App[None]):
         if isinstance(screen, HelpScreen):
             screen.dismiss()
             return
-        table = keys.FORGOT_KEYS if isinstance(screen, ForgotCardScreen) else keys.BOOTH_KEYS
+        from .forms.visit import VisitScreen
+        from .inside import InsideScreen
+
+        tables = {
+            ForgotCardScreen: keys.FORGOT_KEYS,
+            VisitScreen: keys.VISIT_KEYS,
+            InsideScreen: keys.INSIDE_KEYS,
+        }
+        table = tables.get(type(screen), keys.BOOTH_KEYS)
         self.push_screen(
             HelpScreen(keys.help_rows(keys.APP_KEYS[:1], table, keys.APP_KEYS[1:], viewer=self.booth.viewer))
         )
@@ -223,6 +231,36 @@ class GuardpostApp(App[None]):
     def action_help_quit(self) -> None:
         """Ctrl+C (Textual's "press Ctrl+Q to quit", in English only): the same question as F10."""
         self.action_quit_booth()
+
+    def open_visit(self) -> None:
+        if not self.booth_open or self.booth.viewer:
+            if self.booth.viewer:
+                self.notify(t("visit.viewer"), markup=False)
+            return
+        from .forms.visit import VisitScreen
+
+        state = self.booth.state
+        level = state.level if state else LockdownLevel.NORMAL
+        self.push_screen(VisitScreen(self.booth, level))
+
+    def open_inside(self) -> None:
+        if not self.booth_open:
+            return
+        from .inside import InsideScreen
+
+        self.push_screen(InsideScreen(self.booth))
+
+    def show_pass_used(self, use: visits.PassUse) -> None:
+        who = use.name or t(f"category.{use.category}")
+        self.notify(
+            t(f"visit.pass_scanned.{use.lane}", who=who, unit=use.unit or "-"), markup=False, timeout=8
+        )
+
+    def show_pass_refused(self, refusal: GuardpostError, lane: Lane) -> None:
+        self.bell()
+        self.notify(
+            t("visit.pass_scan_refused", why=refusal.message()), markup=False, severity="error", timeout=12
+        )
 
     def open_forgot_card(self) -> None:
         if not self.booth_open or self.booth.viewer:
@@ -256,6 +294,12 @@ class ScreenBridge:
 
     def swipe(self, swipe: Swipe, read_ns: int) -> None:
         self._ui(self.app.show_swipe, swipe, read_ns)
+
+    def pass_used(self, use: visits.PassUse) -> None:
+        self._ui(self.app.show_pass_used, use)
+
+    def pass_refused(self, refusal: GuardpostError, lane: Lane) -> None:
+        self._ui(self.app.show_pass_refused, refusal, lane)
 
     def not_saved(self, read: CardRead, error: NotSaved, waiting: int) -> None:
         self._ui(self.app.show_not_saved, read, error, waiting)

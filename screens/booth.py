@@ -39,7 +39,9 @@ ACK_PAUSE_S = 0.6  # a held-down F5 (key repeat) acknowledges one alarm, not a s
 
 
 class BoothScreen(Screen[None]):
-    BINDINGS = keys.bindings(keys.BOOTH_KEYS, only=("forgot_card", "cycle_filter", "search", "newest"))
+    BINDINGS = keys.bindings(
+        keys.BOOTH_KEYS, only=("forgot_card", "visit", "inside", "cycle_filter", "search", "newest")
+    )
 
     def __init__(self) -> None:
         super().__init__()
@@ -217,6 +219,12 @@ class BoothScreen(Screen[None]):
     # --- keys ------------------------------------------------------------------------------------
     def action_forgot_card(self) -> None:
         self.gp.open_forgot_card()
+
+    def action_visit(self) -> None:
+        self.gp.open_visit()
+
+    def action_inside(self) -> None:
+        self.gp.open_inside()
 
     def action_cycle_filter(self) -> None:
         self.mode = FILTER_ORDER[(FILTER_ORDER.index(self.mode) + 1) % len(FILTER_ORDER)]

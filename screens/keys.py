@@ -26,6 +26,8 @@ APP_KEYS = (
 )
 BOOTH_KEYS = (
     Key("f2", "F2", "forgot_card", "keys.forgot_card", records=True),
+    Key("f6", "F6", "visit", "keys.visit", records=True),
+    Key("f7", "F7", "inside", "keys.inside"),
     Key("f3", "F3", "cycle_filter", "keys.filter"),
     Key("f4", "F4", "search", "keys.search"),
     Key("enter", "Enter", "open_row", "keys.open_row", bar=False),
@@ -42,6 +44,15 @@ FORGOT_KEYS = (
     Key("enter", "Enter", "next", "keys.next"),
     Key("f6", "F6", "toggle_lane", "keys.toggle_lane"),
     Key("escape", "Esc", "cancel", "keys.cancel"),
+)
+VISIT_KEYS = (
+    Key("escape", "Esc", "cancel", "keys.cancel"),
+    Key("f6", "F6", "change_category", "keys.change_category"),
+    Key("f7", "F7", "dangerous_goods", "keys.dangerous_goods"),
+)
+INSIDE_KEYS = (
+    Key("enter", "Enter", "sign_out", "keys.sign_out"),
+    Key("escape", "Esc", "close", "keys.close"),
 )
 DETAIL_KEYS = (Key("escape", "Esc", "close", "keys.close"),)
 

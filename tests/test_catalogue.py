@@ -145,6 +145,9 @@ DYNAMIC: dict[str, list[str]] = {
     "visit_reason": list(domain.VisitReason),
     "consent": list(domain.ConsentChannel),
     "block.kind": list(domain.BlockKind),
+    "visit.pass_scanned": list(domain.Lane),
+    "cli.pass_used": list(domain.Lane),
+    "inside.col": ["pass", "entered", "minutes", "category", "who", "unit", "state"],
     "visit.field": [
         "name",
         "phone",

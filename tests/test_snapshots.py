@@ -195,3 +195,67 @@ class TestForgotCard:
 class TestQuit:
     def test_quit_confirmation(self, snap_compare, seeded_db: Path, lang: str, size: tuple[int, int]) -> None:
         assert snap_compare(booth(seeded_db, lang), terminal_size=size, run_before=after("f10"))
+
+
+# --- people at the gate ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def people_db(seeded_db: Path) -> Path:
+    """The seeded file with a fixed pass secret (so a pass's QR is the same each run) and three
+    callers inside since fixed times: a courier past its 30 minutes, a relative, a worker."""
+    from guardpost import visits
+    from guardpost.domain import ConsentChannel, ConsentOutcome, LockdownLevel, VisitCategory
+
+    conn = connect(seeded_db)
+    conn.execute("INSERT INTO compound_secret (name, value) VALUES ('pass', ?)", (b"snapshot-secret-" * 2,))
+    settings = booth_app(seeded_db).settings.visits
+    unit = conn.execute("SELECT code FROM unit ORDER BY id LIMIT 1").fetchone()[0]
+    given = [visits.ConsentStep(ConsentOutcome.GIVEN, ConsentChannel.FRONT_DESK)]
+    for minutes, form in (
+        (52, visits.VisitForm(VisitCategory.COURIER, company="顺丰")),
+        (35, visits.VisitForm(VisitCategory.RELATIVE, name="王晓明", phone="13812345678", unit=unit)),
+        (12, visits.VisitForm(VisitCategory.WORKER, name="李师傅", phone="13912345678", unit=unit)),
+    ):
+        visits.register(
+            conn,
+            form,
+            given,
+            gate="east",
+            level=LockdownLevel.NORMAL,
+            settings=settings,
+            fever_threshold_c=37.3,
+            now=FIXED_NOW - timedelta(minutes=minutes),
+        )
+    conn.close()
+    return seeded_db
+
+
+@pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
+@pytest.mark.parametrize("lang", LANGS)
+class TestVisit:
+    def test_categories(self, snap_compare, people_db: Path, lang: str, size: tuple[int, int]) -> None:
+        assert snap_compare(booth(people_db, lang), terminal_size=size, run_before=after("f6"))
+
+    def test_a_courier_gets_a_pass(
+        self, snap_compare, people_db: Path, lang: str, size: tuple[int, int]
+    ) -> None:
+        run = after("f6", "2", "1", "enter", wait=0.6)
+        assert snap_compare(booth(people_db, lang), terminal_size=size, run_before=run)
+
+    def test_bad_fields_are_named(
+        self, snap_compare, people_db: Path, lang: str, size: tuple[int, int]
+    ) -> None:
+        async def run(pilot) -> None:  # noqa: ANN001
+            await after("f6", "1", typed=("14012345678", "王五", "99-9-101"))(pilot)
+            await pilot.press("y")
+            await pilot.pause(0.6)
+
+        assert snap_compare(booth(people_db, lang), terminal_size=size, run_before=run)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
+@pytest.mark.parametrize("lang", LANGS)
+class TestInside:
+    def test_inside_now(self, snap_compare, people_db: Path, lang: str, size: tuple[int, int]) -> None:
+        assert snap_compare(booth(people_db, lang), terminal_size=size, run_before=after("f7", wait=0.6))

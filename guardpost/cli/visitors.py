@@ -300,7 +300,7 @@ def register(app: typer.Typer) -> None:
             )
         else:
             typer.echo(
-                t(f"cli.pass_used_{used.lane}", name=printable(used.name or "-"), unit=used.unit or "-")
+                t(f"cli.pass_used.{used.lane}", name=printable(used.name or "-"), unit=used.unit or "-")
             )
 
     @pass_app.command("revoke", help=t("cli.pass_revoke_help"))

@@ -25,10 +25,13 @@ characters with gaps under ~30 ms").
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from guardpost.domain import CardRead, Lane, ReaderState, ReaderStatus, Said, Source
 from guardpost.readers.base import OnRead, OnStatus
+
+PASS_PREFIX = "GP1."  # guardpost.passes.PREFIX: what a scanner types for a visitor pass
 
 
 def is_candidate(character: str | None) -> bool:
@@ -131,6 +134,8 @@ class WedgeReader:
         self.lane = lane
         self.detector = detector or WedgeDetector()
         self._on_read: OnRead | None = None
+        # a scanned visitor pass (``GP1.`` ...) goes here, not to the card path (``Booth`` sets it)
+        self.on_pass: Callable[[str, Lane], None] | None = None
         self._lock = threading.Lock()
 
     @property
@@ -142,8 +147,12 @@ class WedgeReader:
         with self._lock:
             verdict = self.detector.feed(character, key, at_ns)
             on_read = self._on_read
-        if verdict.read is not None and on_read is not None:
-            on_read(CardRead(reader=self.name, lane=self.lane, typed=verdict.read, read_ns=at_ns))
+        if verdict.read is not None:
+            on_pass = self.on_pass
+            if on_pass is not None and verdict.read.upper().startswith(PASS_PREFIX):
+                on_pass(verdict.read, self.lane)
+            elif on_read is not None:
+                on_read(CardRead(reader=self.name, lane=self.lane, typed=verdict.read, read_ns=at_ns))
         return verdict
 
     def expire(self, now_ns: int) -> int:

@@ -1,0 +1,114 @@
+"""F7 inside now (在内人员): visitors, couriers and workers inside, the longest there first, overstays
+marked; Enter signs the highlighted one out (after a Y). The same list as ``guardpost inside``
+(``visits.inside``), read in a worker and refreshed every 30 s while open."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import DataTable
+
+from guardpost import visits
+from guardpost.booth import Booth
+from guardpost.errors import GuardpostError
+from guardpost.i18n import t
+from guardpost.text import printable
+
+from . import keys
+from .modals.confirm import ConfirmScreen
+from .widgets.keybar import KeyBar
+from .widgets.text import Plain
+
+REFRESH_S = 30.0
+
+
+class InsideScreen(ModalScreen[None]):
+    BINDINGS = keys.bindings(keys.INSIDE_KEYS, only=("sign_out", "close"))
+
+    def __init__(self, booth: Booth) -> None:
+        super().__init__()
+        self.booth = booth
+        self.rows: list[visits.Inside] = []
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="inside-box", classes="box"):
+            yield Plain(t("inside.title", count="…"), classes="title", id="inside-title")
+            table: DataTable[Text] = DataTable(id="inside-table", cursor_type="row", zebra_stripes=True)
+            yield table
+            yield Plain("", id="inside-note", classes="error")
+            yield KeyBar(keys.bar(keys.INSIDE_KEYS, keys.APP_KEYS), classes="hint")
+
+    def on_mount(self) -> None:
+        table = self.query_one("#inside-table", DataTable)
+        for key in ("pass", "entered", "minutes", "category", "who", "unit", "state"):
+            table.add_column(t(f"inside.col.{key}"), key=key)
+        table.focus()
+        self._load()
+        self.set_interval(REFRESH_S, self._load)
+
+    @work(thread=True, group="inside-load", exclusive=True, exit_on_error=False)
+    def _load(self) -> None:
+        rows = self.booth.inside()
+        self.app.call_from_thread(self._show, rows)
+
+    def _show(self, rows: list[visits.Inside]) -> None:
+        if not self.is_attached:
+            return
+        self.rows = rows
+        table = self.query_one("#inside-table", DataTable)
+        at = table.cursor_row
+        table.clear()
+        for r in rows:
+            style = "bold red" if r.overstay else ""
+            table.add_row(
+                Text(r.pass_no),
+                Text(f"{r.entered_at:%H:%M}"),
+                Text(f"{r.minutes}", justify="right"),
+                Text(t(f"category.{r.category}")),
+                Text(printable(r.name or r.company or "-")),
+                Text(r.unit or "-"),
+                Text(t("inside.overstay") if r.overstay else "", style=style),
+                key=str(r.visit_id),
+            )
+        if rows:
+            table.move_cursor(row=min(at, len(rows) - 1))
+        overstays = sum(r.overstay for r in rows)
+        self.query_one("#inside-title", Plain).show(t("inside.title", count=len(rows)))
+        self.query_one("#inside-note", Plain).show(
+            t("inside.overstays", count=overstays) if overstays else (t("inside.nobody") if not rows else "")
+        )
+
+    @on(DataTable.RowSelected, "#inside-table")
+    def _row_chosen(self, event: DataTable.RowSelected) -> None:
+        self.action_sign_out()
+
+    def action_sign_out(self) -> None:
+        table = self.query_one("#inside-table", DataTable)
+        if not self.rows or self.booth.viewer:
+            return
+        r = self.rows[table.cursor_row]
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._sign_out(r.visit_id)
+
+        who = printable(r.name or r.company or "-")
+        self.app.push_screen(
+            ConfirmScreen(t("inside.sign_out_question", who=who, number=r.pass_no)), answered
+        )
+
+    @work(thread=True, group="inside-sign-out", exit_on_error=False)
+    def _sign_out(self, visit_id: int) -> None:
+        try:
+            self.booth.sign_out(visit_id)
+        except GuardpostError as exc:
+            self.app.call_from_thread(self.query_one("#inside-note", Plain).show, exc.message())
+            return
+        rows = self.booth.inside()
+        self.app.call_from_thread(self._show, rows)
+
+    def action_close(self) -> None:
+        self.dismiss(None)
