@@ -77,6 +77,9 @@ class Opening:
     alarms: list[Swipe]
 
 
+CLOSING_CHECK_SECONDS = 60.0
+
+
 class BoothListener(Protocol):
     """What the booth tells the screen, from its threads. Each method must return quickly."""
 
@@ -207,6 +210,8 @@ class Booth:
                 )
                 self.pipeline.start()
             self._spawn("file-follower", self._follow)
+            if not self.viewer:
+                self._spawn("visits-closing", self._sign_out_at_closing)
         except BaseException:
             self._lock.release()
             raise
@@ -391,6 +396,18 @@ class Booth:
                 conn = None
         if conn is not None:
             conn.close()
+
+    def _sign_out_at_closing(self) -> None:
+        """Visitors still inside at the closing time are signed out (marked as automatic); checked
+        every minute, and at once for a booth started after a closing it did not see."""
+        while True:
+            try:
+                with contextlib.closing(self._read()) as conn:
+                    visits.auto_sign_out(conn, self.settings.visits, self.now())
+            except sqlite3.Error:
+                pass  # busy or away for a moment: the next minute tries again
+            if self._stop.wait(CLOSING_CHECK_SECONDS):
+                return
 
     def _catch_up(self, conn: sqlite3.Connection) -> None:
         changed = False

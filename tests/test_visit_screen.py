@@ -379,3 +379,26 @@ async def test_hostile_text_in_the_form_never_crashes_it(demo_db: Path, hostile:
         error = str(screen.query_one("#visit-error").render())
         result = str(screen.query_one("#visit-result").render())
         assert "\x1b" not in error + result
+
+
+async def test_a_booth_started_after_closing_signs_out_who_was_left_inside(demo_db: Path) -> None:
+    settings = booth_app(demo_db).settings.visits
+    conn = storage.connect(demo_db)
+    left = visits.register(
+        conn,
+        visits.VisitForm(VisitCategory.RELATIVE, name="王五", unit=a_unit(demo_db)),
+        [visits.ConsentStep(ConsentOutcome.GIVEN, ConsentChannel.FRONT_DESK)],
+        gate="east",
+        level=LockdownLevel.NORMAL,
+        settings=settings,
+        fever_threshold_c=37.3,
+        now=FIXED_NOW - timedelta(days=1),  # yesterday morning; the booth opens after last night's closing
+    )
+    conn.close()
+    app = booth_app(demo_db, "en")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await until(pilot, lambda: app.booth_open)
+        await until(pilot, lambda: rows(demo_db, "SELECT status FROM visit") == [("left",)])
+    assert rows(demo_db, "SELECT auto_signed_out, left_at FROM visit WHERE id = ?", (left.visit_id,)) == [
+        (1, f"{(FIXED_NOW - timedelta(days=1)).date()} {settings.closing_time}:00.000000")
+    ]
