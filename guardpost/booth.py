@@ -21,7 +21,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Protocol
 
-from guardpost import events, forgot_card, lockdown, people_index, visits
+from guardpost import events, forgot_card, lockdown, people_index, temperature, visits
 from guardpost.access import NotSaved, gate_kind
 from guardpost.alarms import AlarmBoard
 from guardpost.config import Settings
@@ -354,6 +354,22 @@ class Booth:
             self._listener.failed(exc)
             return
         self._listener.pass_used(use)
+
+    def record_temperature(
+        self, text: str, *, event_id: int | None, mask: bool | None, now: datetime | None = None
+    ) -> temperature.Reading:
+        self._writable()
+        with contextlib.closing(self._read()) as conn:
+            return temperature.record(
+                conn,
+                text,
+                gate=self.settings.gate,
+                threshold_c=self.settings.rules.fever_threshold_c,
+                event_id=event_id,
+                mask=mask,
+                guard=self._guard(),
+                now=now or self.now(),
+            )
 
     def pass_token(self, visit_id: int) -> str | None:
         """The token of a visit's pass, signed again (to show its QR on the inside-now board)."""

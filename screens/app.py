@@ -199,10 +199,12 @@ class GuardpostApp(App[None]):
         if isinstance(screen, HelpScreen):
             screen.dismiss()
             return
+        from .forms.temperature import TemperatureScreen
         from .forms.visit import VisitScreen
         from .inside import InsideScreen
 
         tables = {
+            TemperatureScreen: keys.TEMPERATURE_KEYS,
             ForgotCardScreen: keys.FORGOT_KEYS,
             VisitScreen: keys.VISIT_KEYS,
             InsideScreen: keys.INSIDE_KEYS,
@@ -249,6 +251,13 @@ class GuardpostApp(App[None]):
         from .inside import InsideScreen
 
         self.push_screen(InsideScreen(self.booth))
+
+    def open_temperature(self, swipe: Swipe | None) -> None:
+        if not self.booth_open or self.booth.viewer:
+            return
+        from .forms.temperature import TemperatureScreen
+
+        self.push_screen(TemperatureScreen(self.booth, swipe))
 
     def show_pass_used(self, use: visits.PassUse) -> None:
         who = use.name or t(f"category.{use.category}")

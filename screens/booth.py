@@ -40,7 +40,8 @@ ACK_PAUSE_S = 0.6  # a held-down F5 (key repeat) acknowledges one alarm, not a s
 
 class BoothScreen(Screen[None]):
     BINDINGS = keys.bindings(
-        keys.BOOTH_KEYS, only=("forgot_card", "visit", "inside", "cycle_filter", "search", "newest")
+        keys.BOOTH_KEYS,
+        only=("forgot_card", "visit", "inside", "temperature", "cycle_filter", "search", "newest"),
     )
 
     def __init__(self) -> None:
@@ -225,6 +226,9 @@ class BoothScreen(Screen[None]):
 
     def action_inside(self) -> None:
         self.gp.open_inside()
+
+    def action_temperature(self) -> None:
+        self.gp.open_temperature(self.feed.selected)
 
     def action_cycle_filter(self) -> None:
         self.mode = FILTER_ORDER[(FILTER_ORDER.index(self.mode) + 1) % len(FILTER_ORDER)]

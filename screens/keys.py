@@ -28,6 +28,7 @@ BOOTH_KEYS = (
     Key("f2", "F2", "forgot_card", "keys.forgot_card", records=True),
     Key("f6", "F6", "visit", "keys.visit", records=True),
     Key("f7", "F7", "inside", "keys.inside"),
+    Key("f8", "F8", "temperature", "keys.temperature", records=True),
     Key("f3", "F3", "cycle_filter", "keys.filter"),
     Key("f4", "F4", "search", "keys.search"),
     Key("enter", "Enter", "open_row", "keys.open_row", bar=False),
@@ -49,6 +50,11 @@ VISIT_KEYS = (
     Key("escape", "Esc", "cancel", "keys.cancel"),
     Key("f6", "F6", "change_category", "keys.change_category"),
     Key("f7", "F7", "dangerous_goods", "keys.dangerous_goods"),
+)
+TEMPERATURE_KEYS = (
+    Key("enter", "Enter", "store", "keys.store"),
+    Key("f7", "F7", "toggle_mask", "keys.mask"),
+    Key("escape", "Esc", "cancel", "keys.cancel"),
 )
 INSIDE_KEYS = (
     Key("enter", "Enter", "sign_out", "keys.sign_out"),

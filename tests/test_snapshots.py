@@ -259,3 +259,11 @@ class TestVisit:
 class TestInside:
     def test_inside_now(self, snap_compare, people_db: Path, lang: str, size: tuple[int, int]) -> None:
         assert snap_compare(booth(people_db, lang), terminal_size=size, run_before=after("f7", wait=0.6))
+
+
+@pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
+@pytest.mark.parametrize("lang", LANGS)
+class TestTemperature:
+    def test_a_fever(self, snap_compare, seeded_db: Path, lang: str, size: tuple[int, int]) -> None:
+        run = after("f8", typed=("37.3",), wait=0.5)
+        assert snap_compare(booth(seeded_db, lang), terminal_size=size, run_before=run)

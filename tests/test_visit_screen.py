@@ -402,3 +402,72 @@ async def test_a_booth_started_after_closing_signs_out_who_was_left_inside(demo_
     assert rows(demo_db, "SELECT auto_signed_out, left_at FROM visit WHERE id = ?", (left.visit_id,)) == [
         (1, f"{(FIXED_NOW - timedelta(days=1)).date()} {settings.closing_time}:00.000000")
     ]
+
+
+# --- F8 temperature ---------------------------------------------------------------------------
+
+
+async def test_a_temperature_is_bound_to_the_last_swipe(demo_db: Path) -> None:
+    from guardpost.domain import CardRead
+    from guardpost_screens.forms.temperature import TemperatureScreen
+
+    uid = rows(
+        demo_db,
+        "SELECT uid FROM card WHERE status = 'active' AND kind = 'owner' AND valid_until IS NULL LIMIT 1",
+    )[0][0]
+    app = booth_app(demo_db, "en")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await until(pilot, lambda: app.booth_open)
+        app.booth.submit(CardRead(reader="test", lane="in", uid=uid))
+        await until(pilot, lambda: len(app.booth_screen.feed.rows) == 1)
+        event_id = app.booth_screen.feed.rows[0].event_id
+        await pilot.press("f8")
+        assert isinstance(app.screen, TemperatureScreen)
+        await typed(pilot, "Lo")
+        await pilot.press("enter")
+        assert "measure again" in str(app.screen.query_one("#temperature-error").render())
+        for _ in range(2):
+            await pilot.press("backspace")
+        await typed(pilot, "365")
+        await pilot.press("f7")  # no mask
+        await pilot.press("enter")
+        await until(pilot, lambda: not isinstance(app.screen, TemperatureScreen))
+    assert rows(
+        demo_db, "SELECT celsius, fever, mask, event_id, person_id IS NOT NULL FROM temperature_reading"
+    ) == [(36.5, 0, 0, event_id, 1)]
+
+
+async def test_a_fever_rings_and_stays_open(demo_db: Path) -> None:
+    from guardpost_screens.forms.temperature import TemperatureScreen
+
+    app = booth_app(demo_db, "en")
+    bells: list[int] = []
+    app.bell = lambda: bells.append(1)  # type: ignore[method-assign]
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: app.booth_open)
+        await pilot.press("f8")
+        await typed(pilot, "37.3")
+        await pilot.press("enter")
+        screen = app.screen
+        assert isinstance(screen, TemperatureScreen)
+        await until(pilot, lambda: screen.reading is not None)
+        assert "Fever 37.3" in str(screen.query_one("#temperature-error").render())
+        assert bells
+        await pilot.press("enter")
+        await until(pilot, lambda: not isinstance(app.screen, TemperatureScreen))
+    assert rows(demo_db, "SELECT celsius, fever, escalation_closed_at FROM temperature_reading") == [
+        (37.3, 1, None)
+    ]
+
+
+async def test_a_typo_stores_nothing(demo_db: Path) -> None:
+    app = booth_app(demo_db, "zh-CN")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: app.booth_open)
+        await pilot.press("f8")
+        await typed(pilot, "3650")
+        await pilot.press("enter")
+        await pilot.pause(0.2)
+        assert str(app.screen.query_one("#temperature-error").render()).strip()
+        await pilot.press("escape")
+    assert rows(demo_db, "SELECT count(*) FROM temperature_reading") == [(0,)]

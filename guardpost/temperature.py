@@ -1,0 +1,77 @@
+"""Temperature readings at the gate: bound to the last swipe or a visit, a fever an open case.
+
+One entry: what the thermometer showed (``validate.temperature``: ``36.5``, ``365``, ``Lo`` asks
+again, 34.0-43.0 or refused), whether a mask was worn, and what it belongs to. At or above
+``rules.fever_threshold_c`` it is a fever (``policy.visits.is_fever``): the person is not admitted,
+their details are recorded, and the case stays open (``escalation_closed_at`` empty) until a
+handover closes it.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime
+
+from guardpost import validate
+from guardpost.access import stamp
+from guardpost.domain import Guard
+from guardpost.policy.visits import is_fever
+from guardpost.storage import transaction
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    reading_id: int
+    celsius: float
+    fever: bool
+    mask: bool | None
+
+
+def record(
+    conn: sqlite3.Connection,
+    text: str,
+    *,
+    gate: str,
+    threshold_c: float,
+    event_id: int | None = None,
+    visit_id: int | None = None,
+    mask: bool | None = None,
+    guard: Guard | None = None,
+    now: datetime | None = None,
+) -> Reading:
+    """Check and store one reading (``validate.Invalid`` for a typo or a failed measurement:
+    nothing stored)."""
+    celsius = validate.temperature(text)
+    fever = is_fever(celsius, threshold_c)
+    now = now or datetime.now()
+    with transaction(conn):
+        person_id = None
+        if event_id is not None:
+            row = conn.execute("SELECT person_id FROM access_event WHERE id = ?", (event_id,)).fetchone()
+            person_id = row[0] if row else None
+        cur = conn.execute(
+            "INSERT INTO temperature_reading (at, celsius, fever, mask, person_id, event_id, visit_id,"
+            " gate_id, guard_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                stamp(now),
+                celsius,
+                fever,
+                mask,
+                person_id,
+                event_id,
+                visit_id,
+                gate,
+                guard.id if guard else None,
+            ),
+        )
+    return Reading(int(cur.lastrowid or 0), celsius, fever, mask)
+
+
+def open_fevers(conn: sqlite3.Connection) -> int:
+    """Fevers whose case is still open (the handover lists them)."""
+    return int(
+        conn.execute(
+            "SELECT count(*) FROM temperature_reading WHERE fever AND escalation_closed_at IS NULL"
+        ).fetchone()[0]
+    )
