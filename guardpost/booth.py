@@ -19,9 +19,9 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from guardpost import events, forgot_card, lockdown, people_index, temperature, visits
+from guardpost import events, forgot_card, lockdown
 from guardpost.access import NotSaved, gate_kind
 from guardpost.alarms import AlarmBoard
 from guardpost.config import Settings
@@ -32,6 +32,9 @@ from guardpost.lock import BoothLock
 from guardpost.pipeline import SwipePipeline
 from guardpost.readers import BoothReaders, for_booth
 from guardpost.storage import connect
+
+if TYPE_CHECKING:  # the registers load with their first use, not at the booth's start
+    from guardpost import people_index, temperature, visits
 
 FOLLOW_SECONDS = 0.25
 ALARM_LOOKBACK = timedelta(hours=24)
@@ -78,6 +81,7 @@ class Opening:
 
 
 CLOSING_CHECK_SECONDS = 60.0
+CLOSING_FIRST_SECONDS = 3.0
 
 
 class BoothListener(Protocol):
@@ -293,10 +297,14 @@ class Booth:
     # Registrations are written on their own connection: SQLite's WAL lets them wait the writer's
     # short commits out (busy_timeout), and the swipe path never waits for a form.
     def find_hosts(self, text: str) -> list[people_index.HostMatch]:
+        from guardpost import people_index
+
         with contextlib.closing(self._read()) as conn:
             return people_index.find_hosts(conn, text)
 
     def last_visit(self, phone: str) -> visits.VisitForm | None:
+        from guardpost import visits
+
         with contextlib.closing(self._read()) as conn:
             return visits.last_visit(conn, phone)
 
@@ -310,6 +318,8 @@ class Booth:
     def register_visit(
         self, form: visits.VisitForm, steps: list[visits.ConsentStep], now: datetime | None = None
     ) -> visits.VisitResult:
+        from guardpost import visits
+
         self._writable()
         with contextlib.closing(self._read()) as conn:
             return visits.register(
@@ -325,6 +335,8 @@ class Booth:
             )
 
     def use_pass(self, text: str, lane: Lane, now: datetime | None = None) -> visits.PassUse:
+        from guardpost import visits
+
         self._writable()
         with contextlib.closing(self._read()) as conn:
             return visits.use_pass(
@@ -332,10 +344,14 @@ class Booth:
             )
 
     def inside(self, now: datetime | None = None) -> list[visits.Inside]:
+        from guardpost import visits
+
         with contextlib.closing(self._read()) as conn:
             return visits.inside(conn, now or self.now())
 
     def sign_out(self, visit_id: int, now: datetime | None = None) -> None:
+        from guardpost import visits
+
         self._writable()
         with contextlib.closing(self._read()) as conn:
             visits.sign_out(conn, visit_id, gate=self.settings.gate, now=now or self.now())
@@ -358,6 +374,8 @@ class Booth:
     def record_temperature(
         self, text: str, *, event_id: int | None, mask: bool | None, now: datetime | None = None
     ) -> temperature.Reading:
+        from guardpost import temperature
+
         self._writable()
         with contextlib.closing(self._read()) as conn:
             return temperature.record(
@@ -372,6 +390,8 @@ class Booth:
             )
 
     def pass_token(self, visit_id: int) -> str | None:
+        from guardpost import visits
+
         """The token of a visit's pass, signed again (to show its QR on the inside-now board)."""
         with contextlib.closing(self._read()) as conn:
             return visits.token_of(conn, visit_id)
@@ -415,7 +435,12 @@ class Booth:
 
     def _sign_out_at_closing(self) -> None:
         """Visitors still inside at the closing time are signed out (marked as automatic); checked
-        every minute, and at once for a booth started after a closing it did not see."""
+        every minute, and soon after the start for a booth started after a closing it did not see
+        (not at once: the first frame and the first swipes come first)."""
+        from guardpost import visits
+
+        if self._stop.wait(CLOSING_FIRST_SECONDS):
+            return
         while True:
             try:
                 with contextlib.closing(self._read()) as conn:

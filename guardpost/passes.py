@@ -23,9 +23,6 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from stdnum import luhn
-from stdnum.exceptions import ValidationError
-
 from guardpost import exits
 from guardpost.domain import VisitCategory
 from guardpost.errors import GuardpostError
@@ -155,6 +152,8 @@ def verify(secret: bytes, token: str, now: datetime, *, check_time: bool = True)
 
 def pass_number(visit_id: int) -> str:
     """Seven digits of the visit id and a Luhn check digit: what the guard types without a scanner."""
+    from stdnum import luhn  # loaded with the first pass, not at the booth's start
+
     digits = f"{visit_id:07d}"
     return digits + luhn.calc_check_digit(digits)
 
@@ -164,6 +163,9 @@ def visit_of_number(text: str) -> int:
     digits = text.strip().translate({code: code - 0xFEE0 for code in range(0xFF10, 0xFF1A)})
     if not _PASS_NO.fullmatch(digits):
         raise PassRefused("pass.bad_number")
+    from stdnum import luhn
+    from stdnum.exceptions import ValidationError
+
     try:
         luhn.validate(digits)
     except ValidationError:

@@ -18,13 +18,13 @@ import signal
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual import events, work
 from textual.app import App
 from textual.worker import Worker, WorkerState
 
-from guardpost import crash, visits
+from guardpost import crash
 from guardpost.access import NotSaved
 from guardpost.booth import Booth, BoothState, Opening
 from guardpost.config import Settings
@@ -40,6 +40,9 @@ from .modals.confirm import ConfirmScreen
 from .modals.help import HelpScreen
 from .wedge import WedgeCapture
 from .widgets.text import SafeInput
+
+if TYPE_CHECKING:
+    from guardpost import visits
 
 
 class GuardpostApp(App[None]):

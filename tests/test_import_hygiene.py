@@ -60,3 +60,18 @@ def _loaded(module: str) -> list[str]:
 def test_core_module_does_not_import_the_ui(module: str) -> None:
     loaded = set(_loaded(module))
     assert not loaded & set(FORBIDDEN), f"{module} pulls in {sorted(loaded)}"
+
+
+# The booth starts in a few hundred milliseconds: the registers' libraries (30-250 ms of imports
+# each) load with a register's first use, never with the booth screen.
+SLOW = ("pypinyin", "phonenumbers", "stdnum", "qrcode", "zxingcpp")
+
+
+def test_the_booth_screen_starts_without_the_registers_libraries() -> None:
+    probe = (
+        "import sys, json; import guardpost_screens.app, guardpost_screens.launch; "
+        f"print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in {set(SLOW)!r})))"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, cwd=ROOT)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout.strip().splitlines()[-1]) == []
