@@ -73,6 +73,12 @@ def add(
     if first_unsafe(why) or first_unsafe(who) or len(why) > 200:
         raise BlockRefused("block.bad_reason")
     with transaction(conn):
+        same = conn.execute(
+            "SELECT id FROM blocklist WHERE kind = ? AND value = ? AND id_last4 IS ? AND removed_at IS NULL",
+            (kind.value, clean, last4),
+        ).fetchone()
+        if same is not None:
+            raise BlockRefused("block.already", entry=same[0])
         cur = conn.execute(
             "INSERT INTO blocklist (kind, value, id_last4, reason, added_by, added_at) VALUES (?, ?,"
             " ?, ?, ?, ?)",
@@ -84,6 +90,14 @@ def add(
             (stamp(now), who, f"{kind.value}:{entry}", why),
         )
     return entry
+
+
+def parse_entry(text: str) -> int:
+    """A block-list entry number as typed on the command line."""
+    s = text.strip()
+    if not s.isascii() or not s.isdigit():
+        raise BlockRefused("block.no_such_entry", entry=s)
+    return int(s)
 
 
 def remove(conn: sqlite3.Connection, entry_id: int, *, by: str, now: datetime | None = None) -> None:

@@ -334,6 +334,12 @@ class Booth:
                 now=now or self.now(),
             )
 
+    def precheck_visit(self, form: visits.VisitForm) -> bool:
+        from guardpost import visits
+
+        with contextlib.closing(self._read()) as conn:
+            return visits.precheck(conn, form, self.settings.visits, today=self.now().date())
+
     def use_pass(self, text: str, lane: Lane, now: datetime | None = None) -> visits.PassUse:
         from guardpost import visits
 

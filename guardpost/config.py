@@ -174,6 +174,7 @@ SCHEMA: tuple[Key, ...] = (
     Key("visits.consent_wait_s", _integer(5, 600), "55"),
     Key("visits.consent_channels", _channels, '["front_desk", "intercom", "phone"]'),
     Key("visits.courier_companies", _companies, '["顺丰", "京东", "中通", "美团", "饿了么"]'),
+    Key("visits.food_companies", _companies, '["美团", "饿了么"]'),
     Key("visits.courier_needs_unit", _bool, "false | true"),
     Key("visits.courier_overstay_min", _integer(1, 24 * 60), "30"),
     Key("visits.moving_limit_min", _integer(1, 24 * 60), "60"),
@@ -217,6 +218,7 @@ class VisitSettings:
     consent_wait_s: int
     consent_channels: tuple[str, ...]
     courier_companies: tuple[str, ...]
+    food_companies: tuple[str, ...]
     courier_needs_unit: bool
     courier_overstay_min: int
     moving_limit_min: int
@@ -274,6 +276,7 @@ class Settings:
             consent_wait_s=v["visits.consent_wait_s"],
             consent_channels=tuple(v["visits.consent_channels"]),
             courier_companies=tuple(v["visits.courier_companies"]),
+            food_companies=tuple(v["visits.food_companies"]),
             courier_needs_unit=v["visits.courier_needs_unit"],
             courier_overstay_min=v["visits.courier_overstay_min"],
             moving_limit_min=v["visits.moving_limit_min"],

@@ -93,6 +93,14 @@ class VisitNotFound(GuardpostError):
     pass
 
 
+class VisitBlocked(GuardpostError):
+    """Someone on the block list: no pass is issued (exit 3 on the command line)."""
+
+    def __init__(self, hits: Sequence[blocklist.BlockHit]) -> None:
+        super().__init__("visit.blocked", None, reason=hits[0].reason)
+        self.hits = list(hits)
+
+
 @dataclass
 class VisitForm:
     """What the guard typed (or a CLI option held), raw; ``clean`` checks it for the category."""
@@ -238,6 +246,15 @@ def clean(
     )
 
 
+def precheck(conn: sqlite3.Connection, form: VisitForm, settings: VisitSettings, *, today: date) -> bool:
+    """Before the host is asked: the fields (``FormRefused`` naming each bad one) and whether the
+    caller is on the block list (True: refused whatever the host says). Reads only."""
+    visit = clean(conn, form, settings, today=today)
+    return bool(
+        blocklist.hits(conn, name=visit.name, id_last4=visit.id_last4, phone=visit.phone, plate=visit.plate)
+    )
+
+
 def expected_stay(category: VisitCategory, settings: VisitSettings) -> timedelta:
     if category in PARCELS:
         return timedelta(minutes=settings.courier_overstay_min)
@@ -305,8 +322,8 @@ def register(
             )
         )
         status = VisitStatus.INSIDE if verdict.admits else VisitStatus.REFUSED
-        leave = now + expected_stay(visit.category, settings) if verdict.admits else None
         valid_from, valid_until = _pass_window(now, settings)
+        leave = min(now + expected_stay(visit.category, settings), valid_until) if verdict.admits else None
         visit_id = _insert_visit(
             conn,
             visit,
@@ -464,6 +481,11 @@ def expect(
         raise FormRefused([FieldProblem("asked_by", "visit.required")])
     with transaction(conn):
         visit = clean(conn, form, settings, today=now.date())
+        hits = blocklist.hits(
+            conn, name=visit.name, id_last4=visit.id_last4, phone=visit.phone, plate=visit.plate
+        )
+        if hits:
+            raise VisitBlocked(hits)  # no pass for someone the compound has barred
         verdict = VisitVerdict(VisitReason.ADMITTED)
         visit_id = _insert_visit(
             conn,
@@ -555,9 +577,21 @@ def use_pass(
 ) -> PassUse:
     """An entry or an exit on a pass, as the screen and ``guardpost pass use`` record it."""
     now = now or datetime.now()
+    barred: list[blocklist.BlockHit] = []
     with transaction(conn):
         visit_id = check_pass(conn, text, now, lane=lane)
         if lane == Lane.IN:
+            held = conn.execute(
+                "SELECT name, id_last4, phone, plate FROM visit WHERE id = ?", (visit_id,)
+            ).fetchone()
+            barred = blocklist.hits(conn, name=held[0], id_last4=held[1], phone=held[2], plate=held[3])
+        if barred:  # put on the block list after the pass was issued: refused, and an alarm
+            conn.execute("UPDATE visit SET status = 'refused', reason = 'blocked' WHERE id = ?", (visit_id,))
+            conn.execute(
+                "INSERT INTO visit_alarm (visit_id, reason, at) VALUES (?, 'blocked', ?)",
+                (visit_id, stamp(now)),
+            )
+        elif lane == Lane.IN:
             conn.execute(
                 "UPDATE visit SET status = 'inside', entered_at = ?, gate_id = ? WHERE id = ? AND"
                 " status = 'expected'",
@@ -566,6 +600,8 @@ def use_pass(
         else:
             _mark_left(conn, visit_id, gate, now, auto=False)
         row = _visit_row(conn, visit_id)
+    if barred:
+        raise passes.PassRefused("pass.blocked", reason=barred[0].reason)
     assert row is not None
     return PassUse(visit_id, lane, VisitCategory(row["category"]), row["name"], row["unit"])
 

@@ -47,6 +47,12 @@ FORGOT_KEYS = (
     Key("escape", "Esc", "cancel", "keys.cancel"),
 )
 VISIT_KEYS = (
+    Key("1,2,3,4,5,6,7,8,9", "1-9", "category", "keys.visit_category", bar=False),
+    Key("enter", "Enter", "next", "keys.visit_next", bar=False),
+    Key("y", "Y", "agree", "keys.visit_agree", bar=False),
+    Key("n", "N", "refuse", "keys.visit_refuse", bar=False),
+    Key("tab", "Tab", "next_channel", "keys.visit_next_channel", bar=False),
+    Key("o", "O", "override", "keys.visit_override", bar=False),
     Key("escape", "Esc", "cancel", "keys.cancel"),
     Key("f6", "F6", "change_category", "keys.change_category"),
     Key("f7", "F7", "dangerous_goods", "keys.dangerous_goods"),

@@ -432,3 +432,15 @@ def test_the_block_list_from_the_command_line(db: Path, run) -> None:  # noqa: A
     assert run("blocklist", "remove", str(listed[0]["entry"]), "--db", str(db)).returncode == 0
     assert json.loads(run("blocklist", "list", "--db", str(db), "--json").stdout) == []
     assert run("blocklist", "remove", "999", "--db", str(db)).returncode == 3
+
+
+def test_a_refused_pass_with_json_answers_in_json_too(db: Path, run) -> None:  # noqa: ANN001
+    done = run("pass", "verify", "GP1.junk", "--db", str(db), "--json")
+    assert done.returncode == 1
+    answer = json.loads(done.stdout)
+    assert answer["valid"] is False and answer["reason"] == "pass.malformed" and answer["message"]
+
+
+def test_blocklist_remove_with_a_word_is_told_in_the_users_language(db: Path, run) -> None:  # noqa: ANN001
+    done = run("blocklist", "remove", "abc", "--db", str(db), "--lang", "zh-CN")
+    assert done.returncode == 3 and "黑名单" in done.stderr and "Input should" not in done.stderr

@@ -153,8 +153,6 @@ async def test_bad_fields_are_named_and_the_form_keeps_what_was_typed(demo_db: P
         await pilot.press("enter")
         screen = app.screen
         assert isinstance(screen, VisitScreen)
-        await until(pilot, lambda: screen.step == "consent")
-        await pilot.press("y")
         await until(pilot, lambda: "Not registered" in str(screen.query_one("#visit-error").render()))
         error = str(screen.query_one("#visit-error").render())
         assert "Phone" in error and "Host unit" in error
@@ -230,12 +228,11 @@ async def test_a_block_list_hit_rings_and_says_why(demo_db: Path) -> None:
         await typed(pilot, "赵六")
         await pilot.press("enter")
         await typed(pilot, a_unit(demo_db))
-        await pilot.press("enter")
+        await pilot.press("enter")  # refused at once: the host is not called for someone barred
         screen = app.screen
         assert isinstance(screen, VisitScreen)
-        await until(pilot, lambda: screen.step == "consent")
-        await pilot.press("y")
         await until(pilot, lambda: screen.step == "done")
+        assert screen.steps == []
         text = str(screen.query_one("#visit-result").render())
         assert "block list" in text and "多次推销骚扰" in text
         assert not screen.query_one("#visit-qr").display  # no pass for a refused caller
@@ -471,3 +468,93 @@ async def test_a_typo_stores_nothing(demo_db: Path) -> None:
         assert str(app.screen.query_one("#temperature-error").render()).strip()
         await pilot.press("escape")
     assert rows(demo_db, "SELECT count(*) FROM temperature_reading") == [(0,)]
+
+
+async def test_a_returning_phone_never_changes_the_category_the_guard_chose(demo_db: Path) -> None:
+    earlier_visit(demo_db, name="王晓明", phone="13812345678", unit=a_unit(demo_db))
+    app = booth_app(demo_db, "en")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await until(pilot, lambda: app.booth_open)
+        await pilot.press("f6", "2", "1")  # a courier, 顺丰
+        screen = app.screen
+        assert isinstance(screen, VisitScreen)
+        await until(pilot, lambda: getattr(screen.focused, "id", None) == "visit-phone")
+        await typed(pilot, "13812345678")
+        await pilot.press("enter")
+        await until(pilot, lambda: screen.step == "done")
+        assert screen.category == VisitCategory.COURIER
+    assert rows(demo_db, "SELECT category, company, name FROM visit ORDER BY id DESC LIMIT 1") == [
+        ("courier", app.settings.visits.courier_companies[0], None)
+    ]
+
+
+async def test_a_typo_is_named_before_the_host_is_asked(demo_db: Path) -> None:
+    app = booth_app(demo_db, "en")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await until(pilot, lambda: app.booth_open)
+        await pilot.press("f6", "1")
+        await typed(pilot, "14012345678")
+        await pilot.press("enter")
+        await typed(pilot, "王五")
+        await pilot.press("enter")
+        await typed(pilot, a_unit(demo_db))
+        await pilot.press("enter")
+        screen = app.screen
+        assert isinstance(screen, VisitScreen)
+        await until(pilot, lambda: "Phone" in str(screen.query_one("#visit-error").render()))
+        assert screen.step == "fields" and screen.steps == []  # nobody was called
+        assert getattr(screen.focused, "id", None) == "visit-phone"
+    assert visit_count(demo_db) == 0
+
+
+async def test_f6_again_keeps_what_was_typed(demo_db: Path) -> None:
+    app = booth_app(demo_db, "en")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await until(pilot, lambda: app.booth_open)
+        await pilot.press("f6", "1")
+        await typed(pilot, "13800005555")
+        await pilot.press("enter")
+        await typed(pilot, "吴十")
+        screen = app.screen
+        assert isinstance(screen, VisitScreen)
+        await pilot.press("f6", "4")  # a renovation worker after all
+        await until(
+            pilot, lambda: screen.category == VisitCategory.WORKER and bool(screen.query("#visit-name"))
+        )
+        assert screen.value("phone") == "13800005555" and screen.value("name") == "吴十"
+
+
+async def test_an_expected_visitor_comes_in_by_the_number_read_out(demo_db: Path) -> None:
+    settings = booth_app(demo_db).settings.visits
+    conn = storage.connect(demo_db)
+    done = visits.expect(
+        conn,
+        visits.VisitForm(VisitCategory.RELATIVE, name="郑一", unit=a_unit(demo_db)),
+        asked_by="前台",
+        valid_from=FIXED_NOW - timedelta(hours=1),
+        valid_until=FIXED_NOW + timedelta(hours=5),
+        gate="east",
+        settings=settings,
+        now=FIXED_NOW - timedelta(hours=1),
+    )
+    conn.close()
+    number = done.pass_no or ""
+    wrong = number[:-1] + str((int(number[-1]) + 1) % 10)
+    app = booth_app(demo_db, "en")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: app.booth_open)
+        await pilot.press("f6", "0")
+        screen = app.screen
+        assert isinstance(screen, VisitScreen)
+        await until(pilot, lambda: getattr(screen.focused, "id", None) == "visit-pass")
+        await typed(pilot, wrong)
+        await pilot.press("enter")
+        await until(pilot, lambda: "check digit" in str(screen.query_one("#visit-error").render()))
+        for _ in range(len(wrong)):
+            await pilot.press("backspace")
+        await typed(pilot, number)
+        await pilot.press("enter")
+        await until(pilot, lambda: screen.step == "done")
+        assert "郑一" in str(screen.query_one("#visit-result").render())
+    assert rows(demo_db, "SELECT status FROM visit") == [("inside",)]
+    assert rows(demo_db, "SELECT count(*) FROM access_event") == [(0,)]  # never taken for a card

@@ -431,3 +431,56 @@ def test_the_list_by_status_and_day(conn, vs) -> None:  # noqa: ANN001
     assert [r.visit_id for r in visits.list_visits(conn, status=VisitStatus.INSIDE)] == [done.visit_id]
     assert [r.visit_id for r in visits.list_visits(conn, day=NOW.date())] == [done.visit_id]
     assert visits.list_visits(conn, day=(NOW - timedelta(days=1)).date()) == []
+
+
+def test_no_pass_for_someone_on_the_block_list_and_a_pass_issued_before_is_refused(conn, vs) -> None:  # noqa: ANN001
+    form = VisitForm(VisitCategory.RELATIVE, name="孙八", phone="13912345678", unit=a_unit(conn))
+    early = visits.expect(
+        conn,
+        form,
+        asked_by="前台",
+        valid_from=NOW,
+        valid_until=NOW + timedelta(hours=4),
+        gate="east",
+        settings=vs,
+        now=NOW,
+    )
+    blocklist.add(conn, BlockKind.PHONE, "13912345678", reason="多次推销骚扰", by="主管")
+    with pytest.raises(visits.VisitBlocked):
+        visits.expect(
+            conn,
+            form,
+            asked_by="前台",
+            valid_from=NOW,
+            valid_until=NOW + timedelta(hours=4),
+            gate="east",
+            settings=vs,
+            now=NOW,
+        )
+    with pytest.raises(passes.PassRefused) as info:
+        visits.use_pass(conn, early.token or "", lane=Lane.IN, gate="east", now=NOW)
+    assert info.value.key == "pass.blocked" and "多次推销骚扰" in info.value.message("zh-CN")
+    assert conn.execute("SELECT status, reason FROM visit WHERE id = ?", (early.visit_id,)).fetchone() == (
+        "refused",
+        "blocked",
+    )
+    assert conn.execute(
+        "SELECT reason FROM visit_alarm WHERE visit_id = ?", (early.visit_id,)
+    ).fetchone() == ("blocked",)
+    assert visits.inside(conn, NOW) == []
+
+
+def test_the_same_entry_is_not_blocked_twice(conn) -> None:  # noqa: ANN001
+    blocklist.add(conn, BlockKind.PLATE, "京A12345", reason="闯杆", by="主管")
+    with pytest.raises(blocklist.BlockRefused) as info:
+        blocklist.add(conn, BlockKind.PLATE, "京a·12345", reason="又闯杆", by="主管")
+    assert info.value.key == "block.already"
+
+
+def test_precheck_names_bad_fields_and_sees_the_block_list_before_the_host_is_asked(conn, vs) -> None:  # noqa: ANN001
+    with pytest.raises(FormRefused):
+        visits.precheck(conn, VisitForm(VisitCategory.SALESPERSON, phone="销售员"), vs, today=NOW.date())
+    blocklist.add(conn, BlockKind.PERSON, "周九", reason="盗窃", by="主管")
+    assert visits.precheck(
+        conn, VisitForm(VisitCategory.RELATIVE, name="周九", unit=a_unit(conn)), vs, today=NOW.date()
+    )

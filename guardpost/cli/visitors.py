@@ -74,6 +74,18 @@ def _day(text: str | None) -> date | None:
         raise GuardpostError("cli.bad_date", None, value=printable(text)) from None
 
 
+@contextmanager
+def _json_refusal(as_json: bool, flag: str) -> Iterator[None]:
+    """With ``--json`` a refused pass is JSON on stdout too (a script reads one answer either way);
+    the exit status and the message on stderr stay as without it."""
+    try:
+        yield
+    except GuardpostError as exc:
+        if as_json:
+            echo_json({flag: False, "reason": exc.key, "message": exc.message()})
+        raise
+
+
 def _show(text: str | None, width: int) -> str:
     return set_cell_size(printable(text or "-"), width)
 
@@ -190,10 +202,11 @@ def register(app: typer.Typer) -> None:
             return
         for r in rows:
             when = r.entered_at or r.valid_from or r.created_at
+            shown = f"{when:%m-%d %H:%M}" if when.year == datetime.now().year else f"{when:%Y-%m-%d %H:%M}"
             status_text = t(f"visit_status.{r.status}") + (t("cli.auto_out") if r.auto_signed_out else "")
             category = t(f"category.{r.category}")
             typer.echo(
-                f"{r.pass_no} {when:%m-%d %H:%M} {_show(status_text, 10)} {_show(category, 18)}"
+                f"{r.pass_no} {shown} {_show(status_text, 10)} {_show(category, 18)}"
                 f" {_show(r.name or r.company, 16)} {_show(r.unit, 10)}"
             )
 
@@ -265,7 +278,7 @@ def register(app: typer.Typer) -> None:
         from guardpost import visits
 
         s = settings(ctx, db=db, lang=lang)
-        with _open(s) as conn:
+        with _open(s) as conn, _json_refusal(as_json, "valid"):
             visit_id = visits.check_pass(conn, token, datetime.now(), lane=_lane(lane))
         if as_json:
             echo_json({"valid": True, "visit_id": visit_id})
@@ -285,7 +298,7 @@ def register(app: typer.Typer) -> None:
         from guardpost import visits
 
         s = settings(ctx, db=db, gate=gate, lang=lang)
-        with _open(s) as conn:
+        with _open(s) as conn, _json_refusal(as_json, "admitted"):
             used = visits.use_pass(conn, token, lane=_lane(lane), gate=s.gate)
         if as_json:
             echo_json(
@@ -377,7 +390,7 @@ def register(app: typer.Typer) -> None:
     @block_app.command("remove", help=t("cli.blocklist_remove_help"))
     def block_remove(
         ctx: typer.Context,
-        entry: int = typer.Argument(..., help=t("cli.arg_entry")),
+        entry: str = typer.Argument(..., help=t("cli.arg_entry")),
         db: Path | None = db_option(),
         lang: str | None = lang_option(),
     ) -> None:
@@ -385,8 +398,9 @@ def register(app: typer.Typer) -> None:
 
         s = settings(ctx, db=db, lang=lang)
         with _open(s) as conn:
-            blocklist.remove(conn, entry, by=actor())
-        typer.echo(t("cli.blocklist_removed", entry=entry))
+            number = blocklist.parse_entry(entry)
+            blocklist.remove(conn, number, by=actor())
+        typer.echo(t("cli.blocklist_removed", entry=number))
 
 
 __all__ = ["register"]

@@ -68,6 +68,7 @@ class VisitScreen(ModalScreen[visits.VisitResult | None]):
         self.dangerous_goods = False
         self.hosts: list[HostMatch] = []
         self.hosts_for = ""  # the text the shown completions answer
+        self._keep: dict[str, str] = {}  # typed before F6 changed the category
         self.result: visits.VisitResult | None = None
         self._ticker: Timer | None = None
 
@@ -80,6 +81,7 @@ class VisitScreen(ModalScreen[visits.VisitResult | None]):
                     Option(plain(f"{i}  {t(f'category.{c}')}"), id=c.value)
                     for i, c in enumerate(CATEGORIES, 1)
                 ],
+                Option(plain(f"0  {t('visit.pass_number')}"), id="pass"),
                 id="visit-categories",
                 markup=False,
             )
@@ -116,9 +118,13 @@ class VisitScreen(ModalScreen[visits.VisitResult | None]):
     # --- the category ---------------------------------------------------------------------------
     @on(OptionList.OptionSelected, "#visit-categories")
     async def _category_chosen(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id == "pass":
+            await self._pass_number()
+            return
         await self.choose(VisitCategory(event.option.id or "relative"))
 
     async def choose(self, category: VisitCategory, keep: dict[str, str] | None = None) -> None:
+        keep = {**self._keep, **(keep or {})}
         for wid in ("#visit-hosts", "#visit-row-override"):
             self.query_one(wid).display = False
         self.category = category
@@ -137,7 +143,7 @@ class VisitScreen(ModalScreen[visits.VisitResult | None]):
         for name in self.order():
             mark = "*" if wanted[name] else ""
             field = SafeInput(
-                (keep or {}).get(name, ""),
+                keep.get(name, ""),
                 id=f"visit-{name}",
                 compact=True,
                 max_length=visits.TEXT_MAX + 10,
@@ -152,10 +158,7 @@ class VisitScreen(ModalScreen[visits.VisitResult | None]):
         companies.clear_options()
         if parcels:
             companies.add_options(
-                [
-                    Option(plain(f"{i}  {name}"), id=name)
-                    for i, name in enumerate(self.settings.courier_companies, 1)
-                ]
+                [Option(plain(f"{i}  {name}"), id=name) for i, name in enumerate(self._companies(), 1)]
             )
         self._show_goods()
         self._say("")
@@ -166,6 +169,11 @@ class VisitScreen(ModalScreen[visits.VisitResult | None]):
             self.set_focus(companies)
         else:
             self.set_focus(self.field(first))
+
+    def _companies(self) -> tuple[str, ...]:
+        if self.category == VisitCategory.FOOD_DELIVERY:
+            return self.settings.food_companies
+        return self.settings.courier_companies
 
     def wanted(self) -> dict[str, bool]:
         assert self.category is not None
@@ -207,9 +215,54 @@ class VisitScreen(ModalScreen[visits.VisitResult | None]):
         self._next_after(visits.COMPANY)
 
     # --- fields ---------------------------------------------------------------------------------
+    # --- an expected visitor's pass number, read out at the gate -----------------------------------
+    async def _pass_number(self) -> None:
+        self.step = "pass"
+        self.query_one("#visit-categories").display = False
+        self.query_one("#visit-body").display = True
+        self.query_one("#visit-category", Plain).show(t("visit.pass_number_line"))
+        holder = self.query_one("#visit-fields", Vertical)
+        await holder.remove_children()
+        field = SafeInput(id="visit-pass", compact=True, max_length=120, select_on_focus=False)
+        label = Plain(t("visit.field.pass"), classes="visit-label")
+        await holder.mount(Horizontal(label, field, classes="visit-row", id="visit-row-pass"))
+        self.set_focus(field)
+
+    @work(thread=True, group="visit-pass", exclusive=True, exit_on_error=False)
+    def _use_pass(self, text: str) -> None:
+        from guardpost.domain import Lane
+
+        try:
+            use = self.booth.use_pass(text, Lane.IN)
+        except GuardpostError as exc:
+            self.app.call_from_thread(self._pass_answer, exc.message(), False)
+            return
+        who = printable(use.name or t(f"category.{use.category}"))
+        self.app.call_from_thread(
+            self._pass_answer, t("visit.pass_scanned.in", who=who, unit=use.unit or "-"), True
+        )
+
+    def _pass_answer(self, text: str, admitted: bool) -> None:
+        if not self.is_attached:
+            return
+        if not admitted:
+            self.app.bell()
+            self._say(text)  # the number stays for a correction
+            return
+        self.step = "done"
+        box = self.query_one("#visit-result", Plain)
+        box.show(f"{text}\n{t('visit.done_keys')}")
+        box.set_class(True, "allowed")
+        self._say("")
+        self.set_focus(self.query_one("#visit-body"))
+
     @on(SafeInput.Submitted)
     def _submitted(self, event: SafeInput.Submitted) -> None:
         wid = event.input.id or ""
+        if wid == "visit-pass":
+            if event.value.strip():
+                self._use_pass(event.value)
+            return
         if wid == "visit-override":
             self._override_done(event.value)
             return
@@ -262,8 +315,9 @@ class VisitScreen(ModalScreen[visits.VisitResult | None]):
         self.app.call_from_thread(self._show_hosts, text, found)
 
     def _show_hosts(self, text: str, found: list[HostMatch]) -> None:
-        unit = self.field(visits.UNIT)
-        if not self.is_attached or unit.value.strip() != text or not unit.has_focus:
+        found_unit = self.query(f"#visit-{visits.UNIT}")
+        unit = found_unit.first(SafeInput) if found_unit else None
+        if not self.is_attached or unit is None or unit.value.strip() != text or not unit.has_focus:
             return  # typed on meanwhile, or filled in from a returning visit
         self.hosts = found
         hosts = self.query_one("#visit-hosts", OptionList)
@@ -285,11 +339,10 @@ class VisitScreen(ModalScreen[visits.VisitResult | None]):
         self.app.call_from_thread(self.call_later, self._prefill, phone, found)
 
     async def _prefill(self, phone: str, found: visits.VisitForm | None) -> None:
-        if not self.is_attached or self.field(visits.PHONE).value != phone:
-            return
+        if not self.is_attached or self.step != "fields" or self.value(visits.PHONE) != phone:
+            return  # the guard moved on (another category, another number) meanwhile
         if found is not None:
-            if found.category != self.category and found.category in CATEGORIES:
-                await self.choose(found.category, keep={n: self.value(n) for n in ORDER})
+            # the guard chose the category: only the fields it asks are filled, never switched
             for name in (visits.NAME, visits.UNIT, visits.PLATE, visits.COMPANY):
                 value = getattr(found, name)
                 if value and self.query(f"#visit-{name}") and not self.value(name).strip():
@@ -302,13 +355,44 @@ class VisitScreen(ModalScreen[visits.VisitResult | None]):
     def _to_consent(self) -> None:
         assert self.category is not None
         self.query_one("#visit-hosts").display = False
-        if not needs_consent(self.category, self.level):
+        if not needs_consent(self.category, self.level) or self.dangerous_goods:
+            self._register()  # nobody to ask, or refused whatever the host says
+            return
+        self.step = "checking"
+        self._precheck(self.form())
+
+    @work(thread=True, group="visit-check", exclusive=True, exit_on_error=False)
+    def _precheck(self, form: visits.VisitForm) -> None:
+        """The fields, and the block list, before the host is troubled: a typo is fixed first, and
+        someone barred is refused without a call."""
+        try:
+            blocked = self.booth.precheck_visit(form)
+        except visits.FormRefused as exc:
+            self.app.call_from_thread(self._refused, exc)
+            return
+        except GuardpostError as exc:
+            self.app.call_from_thread(self._failed, exc)
+            return
+        self.app.call_from_thread(self._checked, blocked)
+
+    def _checked(self, blocked: bool) -> None:
+        if not self.is_attached or self.step != "checking":
+            return
+        self._say("")
+        if blocked:
             self._register()
             return
+        self._ask_host()
+
+    def _ask_host(self) -> None:
+        assert self.category is not None
+        base = [ConsentChannel(c) for c in self.settings.consent_channels]
         if self.category == VisitCategory.STAFF:
             self.channels = [ConsentChannel.BADGE]
         elif self.category == VisitCategory.TOUR:
-            self.channels = [ConsentChannel.LETTER, *self.channels]
+            self.channels = [ConsentChannel.LETTER, *base]
+        else:
+            self.channels = base
         self.step = "consent"
         self.set_focus(None)
         self.seconds_left = self.settings.consent_wait_s
@@ -352,6 +436,10 @@ class VisitScreen(ModalScreen[visits.VisitResult | None]):
         self._show_consent()
 
     async def on_key(self, event: events.Key) -> None:
+        if self.step == "category" and event.character == "0":
+            event.stop()
+            await self._pass_number()
+            return
         if self.step == "category" and event.character and event.character in "123456789":
             index = int(event.character) - 1
             if index < len(CATEGORIES):
@@ -363,10 +451,17 @@ class VisitScreen(ModalScreen[visits.VisitResult | None]):
             choosing = self.category in visits.PARCELS and not self.value(visits.COMPANY)
             if companies.has_focus or (choosing and not isinstance(self.focused, SafeInput)):
                 index = int(event.character) - 1
-                if index < len(self.settings.courier_companies):
+                if index < len(self._companies()):
                     event.stop()
-                    self._take_company(self.settings.courier_companies[index])
+                    self._take_company(self._companies()[index])
                 return
+        hosts = self.query_one("#visit-hosts", OptionList)
+        if self.step == "fields" and hosts.has_focus and event.character and event.character.isprintable():
+            event.stop()  # typing on: the unit field takes it, the list follows
+            unit = self.field(visits.UNIT)
+            self.set_focus(unit)
+            unit.insert_text_at_cursor(event.character)
+            return
         if self.step == "fields" and event.character and event.character.isprintable():
             # a key queued to the list before the form moved on (the card-reader check can hand
             # several held keys over at once): it belongs to the field that has the focus now
@@ -499,10 +594,9 @@ class VisitScreen(ModalScreen[visits.VisitResult | None]):
             qr.display = True
         else:
             qr.display = False
-        self.set_focus(None)
-        self.query_one("#visit-body", VerticalScroll).scroll_to_widget(
-            self.query_one("#visit-done"), animate=False, top=True
-        )
+        body = self.query_one("#visit-body", VerticalScroll)
+        self.set_focus(body)  # ↓ PgDn scroll to the whole QR on a small screen
+        body.scroll_to_widget(self.query_one("#visit-done"), animate=False, top=True)
 
     # --- keys -----------------------------------------------------------------------------------
     def action_cancel(self) -> None:
@@ -529,6 +623,7 @@ class VisitScreen(ModalScreen[visits.VisitResult | None]):
 
     def action_change_category(self) -> None:
         if self.step in ("fields", "consent"):
+            self._keep = {n: self.value(n) for n in (*ORDER, TEMPERATURE) if self.value(n)}
             self.step = "category"
             self.steps = []
             self.query_one("#visit-body").display = False
