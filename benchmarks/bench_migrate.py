@@ -1,4 +1,5 @@
-"""The schema-3 upgrade of an existing booth file with 5,000,000 events (the leaner event table).
+"""The upgrade of an existing schema-2 booth file with 5,000,000 events to the latest schema (the
+leaner event table of schema 3, and schema 4's people registers and pinyin index).
 
 A booth's file at schema 2 is what the benchmark database would have been before: the same rows
 with the four full event indexes (at, decision, person, card) and without the as_read / detail
@@ -29,6 +30,13 @@ from guardpost import storage  # noqa: E402
 SCHEMA2 = OUT / "big-schema2.db"
 
 _TO_SCHEMA2 = """
+DROP TABLE consent;
+DROP TABLE visit_alarm;
+DROP TABLE blocklist;
+DROP TABLE compound_secret;
+DROP TABLE person_pinyin;
+DROP TABLE temperature_reading;
+DROP TABLE visit;
 DROP TABLE event_card;
 DROP TABLE event_card_upto;
 DROP INDEX ix_event_refused;
@@ -43,6 +51,18 @@ PRAGMA user_version = 2;
 """
 
 
+def _schema1_tables(*names: str) -> str:
+    """The CREATE TABLE statements of schema 1 for ``names`` (what schema 4 made again)."""
+    from guardpost.migrations import migrations
+
+    sql = migrations()[0][2]
+    out = []
+    for name in names:
+        start = sql.index(f"CREATE TABLE {name} (")
+        out.append(sql[start : sql.index(");", start) + 2])
+    return "\n".join(out) + "\n"
+
+
 def schema2_file() -> Path:
     """``big.db`` as a schema-2 booth would hold it (made once, then reused)."""
     big = ensure()
@@ -53,7 +73,8 @@ def schema2_file() -> Path:
     conn = sqlite3.connect(tmp, isolation_level=None)
     try:
         conn.execute("PRAGMA journal_mode = DELETE")
-        conn.executescript(_TO_SCHEMA2)
+        conn.execute("PRAGMA foreign_keys = OFF")
+        conn.executescript(_TO_SCHEMA2 + _schema1_tables("visit", "temperature_reading"))
         conn.execute("VACUUM")
     finally:
         conn.close()

@@ -443,10 +443,10 @@ class Booth:
         """Visitors still inside at the closing time are signed out (marked as automatic); checked
         every minute, and soon after the start for a booth started after a closing it did not see
         (not at once: the first frame and the first swipes come first)."""
-        from guardpost import visits
-
         if self._stop.wait(CLOSING_FIRST_SECONDS):
             return
+        from guardpost import visits  # after the wait: its imports must not slow the first frame
+
         while True:
             try:
                 with contextlib.closing(self._read()) as conn:
