@@ -249,9 +249,13 @@ def clean(
 def precheck(conn: sqlite3.Connection, form: VisitForm, settings: VisitSettings, *, today: date) -> bool:
     """Before the host is asked: the fields (``FormRefused`` naming each bad one) and whether the
     caller is on the block list (True: refused whatever the host says). Reads only."""
-    visit = clean(conn, form, settings, today=today)
-    return bool(
-        blocklist.hits(conn, name=visit.name, id_last4=visit.id_last4, phone=visit.phone, plate=visit.plate)
+    return bool(_barred(conn, clean(conn, form, settings, today=today)))
+
+
+def _barred(conn: sqlite3.Connection, visit: CleanVisit) -> list[blocklist.BlockHit]:
+    """The block-list entries a caller matches (registration, pre-registration, the pre-check)."""
+    return blocklist.hits(
+        conn, name=visit.name, id_last4=visit.id_last4, phone=visit.phone, plate=visit.plate
     )
 
 
@@ -307,9 +311,7 @@ def register(
         for step in steps:
             if step.outcome == ConsentOutcome.OVERRIDE and not (step.reason or "").strip():
                 raise FormRefused([FieldProblem("override", "visit.override_needs_reason")])
-        hits = blocklist.hits(
-            conn, name=visit.name, id_last4=visit.id_last4, phone=visit.phone, plate=visit.plate
-        )
+        hits = _barred(conn, visit)
         verdict = decide_visit(
             VisitFacts(
                 category=visit.category,
@@ -481,9 +483,7 @@ def expect(
         raise FormRefused([FieldProblem("asked_by", "visit.required")])
     with transaction(conn):
         visit = clean(conn, form, settings, today=now.date())
-        hits = blocklist.hits(
-            conn, name=visit.name, id_last4=visit.id_last4, phone=visit.phone, plate=visit.plate
-        )
+        hits = _barred(conn, visit)
         if hits:
             raise VisitBlocked(hits)  # no pass for someone the compound has barred
         verdict = VisitVerdict(VisitReason.ADMITTED)
@@ -535,15 +535,19 @@ def _visit_row(conn: sqlite3.Connection, visit_id: int) -> sqlite3.Row | None:
     return row
 
 
+def _visit_named(conn: sqlite3.Connection, text: str, now: datetime, *, check_time: bool) -> int:
+    """The visit a scanned token (signature checked, and its window with ``check_time``) or a typed
+    pass number (check digit checked) names."""
+    if passes.looks_like_token(text):
+        return passes.verify(keys.secret(conn, keys.PASS), text, now, check_time=check_time).visit_id
+    return passes.visit_of_number(text)
+
+
 def check_pass(conn: sqlite3.Connection, text: str, now: datetime, *, lane: Lane = Lane.IN) -> int:
     """The visit a scanned token or a typed pass number names, if it is a good pass for ``lane``
     now; ``passes.PassRefused`` with the reason otherwise. Reads only."""
-    if passes.looks_like_token(text):
-        # leaving: a pass that ran out while its holder was inside still lets them out
-        claim = passes.verify(keys.secret(conn, keys.PASS), text, now, check_time=lane == Lane.IN)
-        visit_id = claim.visit_id
-    else:
-        visit_id = passes.visit_of_number(text)
+    # leaving: a pass that ran out while its holder was inside still lets them out
+    visit_id = _visit_named(conn, text, now, check_time=lane == Lane.IN)
     row = _visit_row(conn, visit_id)
     if row is None:
         raise passes.PassRefused("pass.unknown")
@@ -612,12 +616,8 @@ def revoke(conn: sqlite3.Connection, text: str, *, by: str, now: datetime | None
     who = by.strip()
     if not who:
         raise FormRefused([FieldProblem("by", "visit.required")])
-    if passes.looks_like_token(text):
-        # a forged token names nobody; an expired one can still be revoked
-        claim = passes.verify(keys.secret(conn, keys.PASS), text, now, check_time=False)
-        visit_id = claim.visit_id
-    else:
-        visit_id = passes.visit_of_number(text)
+    # a forged token names nobody; an expired one can still be revoked
+    visit_id = _visit_named(conn, text, now, check_time=False)
     with transaction(conn):
         row = _visit_row(conn, visit_id)
         if row is None:

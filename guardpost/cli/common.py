@@ -1,7 +1,9 @@
 """What every command group shares: the option types (help texts in the user's language, so they
 are made after the language is settled), the settings of a command, and how an error ends one."""
 
-from collections.abc import Callable
+import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -66,3 +68,15 @@ def echo_json(value: Any) -> None:
     import json
 
     typer.echo(json.dumps(value, ensure_ascii=False, indent=1))
+
+
+@contextmanager
+def open_db(s: Settings) -> Iterator[sqlite3.Connection]:
+    """The command's database (checked, upgraded if needed), closed when the command is done."""
+    from guardpost.storage import connect
+
+    conn = connect(s.db_path)
+    try:
+        yield conn
+    finally:
+        conn.close()

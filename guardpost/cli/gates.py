@@ -5,7 +5,7 @@ from pathlib import Path
 import typer
 from rich.cells import set_cell_size
 
-from guardpost.cli.common import actor, db_option, echo_json, json_option, lang_option, settings
+from guardpost.cli.common import actor, db_option, echo_json, json_option, lang_option, open_db, settings
 from guardpost.i18n import t
 from guardpost.text import printable
 
@@ -22,14 +22,10 @@ def register(app: typer.Typer) -> None:
         lang: str | None = lang_option(),
     ) -> None:
         from guardpost.gates import list_gates
-        from guardpost.storage import connect
 
         s = settings(ctx, db=db, lang=lang)
-        conn = connect(s.db_path)
-        try:
+        with open_db(s) as conn:
             gates = list_gates(conn)
-        finally:
-            conn.close()
         if as_json:
             echo_json(
                 [{"id": g.id, "name_zh": g.name_zh, "name_en": g.name_en, "kind": str(g.kind)} for g in gates]
@@ -55,14 +51,10 @@ def register(app: typer.Typer) -> None:
         lang: str | None = lang_option(),
     ) -> None:
         from guardpost.gates import add_gate
-        from guardpost.storage import connect
 
         s = settings(ctx, db=db, lang=lang)
-        conn = connect(s.db_path)
-        try:
+        with open_db(s) as conn:
             gate = add_gate(conn, gate_id, name_zh, name_en, kind, actor())
-        finally:
-            conn.close()
         typer.echo(
             t("gates.added", gate=gate.id, name=gate.name_zh if s.language == "zh-CN" else gate.name_en)
         )

@@ -4,7 +4,6 @@ as the booth screen (``guardpost.visits``, ``guardpost.passes``, ``guardpost.blo
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime, timedelta
@@ -13,25 +12,22 @@ from pathlib import Path
 import typer
 from rich.cells import set_cell_size
 
-from guardpost.cli.common import actor, db_option, echo_json, gate_option, json_option, lang_option, settings
-from guardpost.config import Settings
+from guardpost.cli.common import (
+    actor,
+    db_option,
+    echo_json,
+    gate_option,
+    json_option,
+    lang_option,
+    open_db,
+    settings,
+)
 from guardpost.domain import Lane, VisitCategory, VisitStatus
 from guardpost.errors import GuardpostError, UsageProblem
 from guardpost.i18n import t
 from guardpost.text import printable
 
 CATEGORIES = " | ".join(VisitCategory)
-
-
-@contextmanager
-def _open(s: Settings) -> Iterator[sqlite3.Connection]:
-    from guardpost.storage import connect
-
-    conn = connect(s.db_path)
-    try:
-        yield conn
-    finally:
-        conn.close()
 
 
 def _category(text: str) -> VisitCategory:
@@ -127,7 +123,7 @@ def register(app: typer.Typer) -> None:
         form = visits.VisitForm(
             _category(category), name=name, phone=phone, unit=unit, company=company, plate=plate
         )
-        with _open(s) as conn:
+        with open_db(s) as conn:
             done = visits.expect(
                 conn,
                 form,
@@ -175,7 +171,7 @@ def register(app: typer.Typer) -> None:
             raise UsageProblem("cli.inside_or_expected", None)
         status = VisitStatus.INSIDE if inside_only else VisitStatus.EXPECTED if expected else None
         s = settings(ctx, db=db, lang=lang)
-        with _open(s) as conn:
+        with open_db(s) as conn:
             rows = visits.list_visits(conn, status=status, day=_day(day))
         if as_json:
             echo_json(
@@ -221,7 +217,7 @@ def register(app: typer.Typer) -> None:
         from guardpost import visits
 
         s = settings(ctx, db=db, gate=gate, lang=lang)
-        with _open(s) as conn:
+        with open_db(s) as conn:
             used = visits.use_pass(conn, number, lane=Lane.OUT, gate=s.gate)
         typer.echo(t("cli.signed_out", number=number.strip(), name=printable(used.name or "-")))
 
@@ -236,7 +232,7 @@ def register(app: typer.Typer) -> None:
 
         s = settings(ctx, db=db, lang=lang)
         now = datetime.now()
-        with _open(s) as conn:
+        with open_db(s) as conn:
             rows = visits.inside(conn, now)
         if as_json:
             echo_json(
@@ -278,7 +274,7 @@ def register(app: typer.Typer) -> None:
         from guardpost import visits
 
         s = settings(ctx, db=db, lang=lang)
-        with _open(s) as conn, _json_refusal(as_json, "valid"):
+        with open_db(s) as conn, _json_refusal(as_json, "valid"):
             visit_id = visits.check_pass(conn, token, datetime.now(), lane=_lane(lane))
         if as_json:
             echo_json({"valid": True, "visit_id": visit_id})
@@ -298,7 +294,7 @@ def register(app: typer.Typer) -> None:
         from guardpost import visits
 
         s = settings(ctx, db=db, gate=gate, lang=lang)
-        with _open(s) as conn, _json_refusal(as_json, "admitted"):
+        with open_db(s) as conn, _json_refusal(as_json, "admitted"):
             used = visits.use_pass(conn, token, lane=_lane(lane), gate=s.gate)
         if as_json:
             echo_json(
@@ -326,7 +322,7 @@ def register(app: typer.Typer) -> None:
         from guardpost import passes, visits
 
         s = settings(ctx, db=db, lang=lang)
-        with _open(s) as conn:
+        with open_db(s) as conn:
             visit_id = visits.revoke(conn, token, by=actor())
         typer.echo(t("cli.pass_revoked", number=passes.pass_number(visit_id)))
 
@@ -343,7 +339,7 @@ def register(app: typer.Typer) -> None:
         from guardpost import blocklist
 
         s = settings(ctx, db=db, lang=lang)
-        with _open(s) as conn:
+        with open_db(s) as conn:
             entry = blocklist.add(
                 conn, blocklist.parse_kind(kind), value, reason=reason, by=actor(), id_last4=id_last4
             )
@@ -359,7 +355,7 @@ def register(app: typer.Typer) -> None:
         from guardpost import blocklist
 
         s = settings(ctx, db=db, lang=lang)
-        with _open(s) as conn:
+        with open_db(s) as conn:
             rows = blocklist.entries(conn)
         if as_json:
             echo_json(
@@ -397,7 +393,7 @@ def register(app: typer.Typer) -> None:
         from guardpost import blocklist
 
         s = settings(ctx, db=db, lang=lang)
-        with _open(s) as conn:
+        with open_db(s) as conn:
             number = blocklist.parse_entry(entry)
             blocklist.remove(conn, number, by=actor())
         typer.echo(t("cli.blocklist_removed", entry=number))
