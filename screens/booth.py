@@ -8,7 +8,8 @@ every page of history is read by a worker calling the booth.
 from __future__ import annotations
 
 import time
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Concatenate, ParamSpec
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -22,6 +23,7 @@ from guardpost.i18n import t
 from guardpost.text import cut
 
 from . import keys
+from .live import showing
 from .messages import PageLoaded
 from .modals.detail import DetailScreen
 from .widgets.banner import AdviceLine, AlarmBanner
@@ -33,9 +35,24 @@ from .widgets.text import Plain, SafeInput
 if TYPE_CHECKING:
     from .app import GuardpostApp
 
+P = ParamSpec("P")
+
 FILTER_ORDER = (Filter.ALL, Filter.REFUSED, Filter.ALARMS)
 SEARCH_SHOWN = 24  # cells of the search term in the status line (the box shows it all)
 ACK_PAUSE_S = 0.6  # a held-down F5 (key repeat) acknowledges one alarm, not a screenful
+
+
+def _while_shown(
+    method: Callable[Concatenate[BoothScreen, P], None],
+) -> Callable[Concatenate[BoothScreen, P], None]:
+    """What the booth tells reaches the screen through the App's queue, and may arrive while the
+    app is closing: the event is stored already, and a screen being taken down only drops it."""
+
+    def shown(screen: BoothScreen, /, *args: P.args, **kwargs: P.kwargs) -> None:
+        if showing(screen):
+            method(screen, *args, **kwargs)
+
+    return shown
 
 
 class BoothScreen(Screen[None]):
@@ -90,6 +107,7 @@ class BoothScreen(Screen[None]):
         return self.query_one(FeedView)
 
     # --- what the booth tells (on the UI thread, through the App) --------------------------------
+    @_while_shown
     def opened(self, state: BoothState, first: list[Swipe], alarms: list[Swipe]) -> None:
         self.query_one(BoothHeader).state = state
         self._replace(first)
@@ -100,12 +118,15 @@ class BoothScreen(Screen[None]):
         narrowed = self.mode != Filter.ALL or bool(self.search_term)
         self.feed.replace(swipes, t("feed.no_match") if narrowed else t("feed.no_events"))
 
+    @_while_shown
     def show_state(self, state: BoothState) -> None:
         self.query_one(BoothHeader).state = state
 
+    @_while_shown
     def show_reader(self, status: ReaderStatus) -> None:
         self.query_one(BoothHeader).reader = status
 
+    @_while_shown
     def show_swipe(self, swipe: Swipe) -> None:
         shown = matches(swipe, self.mode, self.search_term) and self.feed.add(swipe)
         if shown and self.feed.scroll_y > 0:
@@ -116,6 +137,7 @@ class BoothScreen(Screen[None]):
             if self._picked is None:
                 self._paint_advice()
 
+    @_while_shown
     def show_alarms(self, alarms: list[Swipe]) -> None:
         self.alarms = alarms
         if self.acknowledging is not None and all(a.event_id != self.acknowledging for a in alarms):
@@ -126,6 +148,7 @@ class BoothScreen(Screen[None]):
         gate_kind = self.gp.booth.state.gate_kind if self.gp.booth.state else None
         self.query_one(AlarmBanner).show(self.alarms, gate_kind, pending=self.acknowledging is not None)
 
+    @_while_shown
     def show_not_saved(self, waiting: int, error: str, decided: list[Swipe]) -> None:
         """The swipes the file does not take yet, with what was decided for them: an alarm among
         them is named at once (the file may stay locked for minutes)."""
@@ -150,6 +173,7 @@ class BoothScreen(Screen[None]):
         banner.show("\n".join(lines))
         banner.display = True
 
+    @_while_shown
     def show_all_saved(self) -> None:
         self.query_one("#not-saved", Plain).display = False
 
@@ -169,6 +193,7 @@ class BoothScreen(Screen[None]):
         elif self.gp.booth.viewer:
             self.gp.notify(t("alarm.viewer"), markup=False)
 
+    @_while_shown
     def acknowledged(self, alarm: Swipe) -> None:
         self._last_ack = time.monotonic()
         self.gp.notify(
@@ -177,6 +202,7 @@ class BoothScreen(Screen[None]):
             timeout=4,
         )
 
+    @_while_shown
     def acknowledge_failed(self, alarm: Swipe, error: str) -> None:
         self.acknowledging = None
         self._paint_banner()

@@ -18,6 +18,7 @@ from guardpost.i18n import t
 from guardpost.text import printable
 
 from . import keys
+from .live import tell
 from .modals.confirm import ConfirmScreen
 from .widgets.keybar import KeyBar
 from .widgets.text import Plain
@@ -52,11 +53,9 @@ class InsideScreen(ModalScreen[None]):
     @work(thread=True, group="inside-load", exclusive=True, exit_on_error=False)
     def _load(self) -> None:
         rows = self.booth.inside()
-        self.app.call_from_thread(self._show, rows)
+        tell(self, self._show, rows)
 
     def _show(self, rows: list[visits.Inside]) -> None:
-        if not self.is_attached:
-            return
         self.rows = rows
         table = self.query_one("#inside-table", DataTable)
         at = table.cursor_row
@@ -77,9 +76,12 @@ class InsideScreen(ModalScreen[None]):
             table.move_cursor(row=min(at, len(rows) - 1))
         overstays = sum(r.overstay for r in rows)
         self.query_one("#inside-title", Plain).show(t("inside.title", count=len(rows)))
-        self.query_one("#inside-note", Plain).show(
+        self._note(
             t("inside.overstays", count=overstays) if overstays else (t("inside.nobody") if not rows else "")
         )
+
+    def _note(self, text: str) -> None:
+        self.query_one("#inside-note", Plain).show(text)
 
     @on(DataTable.RowSelected, "#inside-table")
     def _row_chosen(self, event: DataTable.RowSelected) -> None:
@@ -105,10 +107,10 @@ class InsideScreen(ModalScreen[None]):
         try:
             self.booth.sign_out(visit_id)
         except GuardpostError as exc:
-            self.app.call_from_thread(self.query_one("#inside-note", Plain).show, exc.message())
+            tell(self, self._note, exc.message())
             return
         rows = self.booth.inside()
-        self.app.call_from_thread(self._show, rows)
+        tell(self, self._show, rows)
 
     def action_close(self) -> None:
         self.dismiss(None)

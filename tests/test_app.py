@@ -269,3 +269,41 @@ async def test_forgot_card_forgets_the_people_found_when_a_field_changes(demo_db
         await pilot.pause(0.2)
         assert str(app.screen.query_one("#forgot-error").render()).strip()
     assert db_rows(demo_db, "SELECT count(*) FROM access_event")[0][0] == 0
+
+
+async def test_what_arrives_for_a_screen_being_taken_down_is_dropped(demo_db: Path) -> None:
+    """The booth's news and a worker's answer come through a queue, and can land while the app
+    stops (a test's end, F10): the event is stored already, so it is dropped, never a crash."""
+    import threading
+
+    from guardpost.domain import ReaderState, ReaderStatus
+    from guardpost_screens.booth import BoothScreen
+    from guardpost_screens.live import showing, tell
+
+    # a booth screen not (or no longer) mounted takes the reader's state without failing
+    gone = BoothScreen()
+    gone.show_reader(ReaderStatus("test", ReaderState.CONNECTED))
+    assert not showing(gone)
+
+    app = booth(demo_db, "en")
+    told: list[str] = []
+    async with app.run_test(size=(120, 30)) as pilot:
+        await wait_until(pilot, lambda: app.booth_open)
+        await pilot.press("f7")  # the inside-now board: a screen with workers
+        board = app.screen
+        assert showing(board)
+        thread = threading.Thread(target=tell, args=(board, told.append, "while open"))
+        thread.start()
+        await wait_until(pilot, lambda: told == ["while open"])
+        thread.join()
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: app.screen is app.booth_screen)
+        assert not showing(board)
+        thread = threading.Thread(target=tell, args=(board, told.append, "after it closed"))
+        thread.start()
+        while thread.is_alive():
+            await pilot.pause(0.02)
+    assert told == ["while open"]
+    # and after the app stopped, a late answer does not raise in the worker either
+    tell(board, told.append, "after the app stopped")
+    assert told == ["while open"]

@@ -28,6 +28,7 @@ from guardpost.i18n import t
 from guardpost.text import printable
 
 from .. import keys
+from ..live import tell
 from ..modals.confirm import ConfirmScreen
 from ..widgets.keybar import KeyBar
 from ..widgets.text import Plain, SafeInput, plain
@@ -139,15 +140,14 @@ class ForgotCardScreen(ModalScreen[ByHand | None]):
         try:
             self.booth.check_unit(unit)
         except GuardpostError as exc:
-            self.app.call_from_thread(self._unit_refused, exc)
+            tell(self, self._unit_refused, exc)
             return
-        self.app.call_from_thread(self._unit_found, unit)
+        tell(self, self._unit_found, unit)
 
     def _unit_refused(self, exc: GuardpostError) -> None:
-        if self.is_attached:
-            self.unit = ""
-            self._refuse(exc)
-            self.query_one("#forgot-unit").focus()
+        self.unit = ""
+        self._refuse(exc)
+        self.query_one("#forgot-unit").focus()
 
     def _unit_found(self, unit: str) -> None:
         pass  # nothing to say: the guard is on the last four already
@@ -170,16 +170,15 @@ class ForgotCardScreen(ModalScreen[ByHand | None]):
         try:
             found = self.booth.forgot_card(unit, last4, lane)
         except GuardpostError as exc:
-            self.app.call_from_thread(self._unit_refused_late, exc)
+            tell(self, self._unit_refused_late, exc)
             return
-        self.app.call_from_thread(self._show_found, unit, found)
+        tell(self, self._show_found, unit, found)
 
     def _unit_refused_late(self, exc: GuardpostError) -> None:
-        if self.is_attached:
-            self._refuse(exc)
+        self._refuse(exc)
 
     def _show_found(self, unit: str, found: list[Candidate]) -> None:
-        if not self.is_attached or unit != self.unit:
+        if unit != self.unit:
             return  # the guard changed the unit meanwhile: this answer is for another question
         self.found = {str(c.person.person_id): c for c in found}
         any_admits = any(c.verdict.admits for c in found)

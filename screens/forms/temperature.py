@@ -20,6 +20,7 @@ from guardpost.temperature import Reading
 from guardpost.text import printable
 
 from .. import keys
+from ..live import tell
 from ..widgets.keybar import KeyBar
 from ..widgets.text import Plain, SafeInput
 
@@ -76,7 +77,7 @@ class TemperatureScreen(ModalScreen[Reading | None]):
         try:
             validate.temperature(event.value)
         except validate.Invalid as exc:
-            self.query_one("#temperature-error", Plain).show(exc.message())
+            self._error(exc.message())
             return
         self._store(event.value)
 
@@ -87,9 +88,12 @@ class TemperatureScreen(ModalScreen[Reading | None]):
                 text, event_id=self.swipe.event_id if self.swipe else None, mask=self.mask
             )
         except (GuardpostError, validate.Invalid) as exc:
-            self.app.call_from_thread(self.query_one("#temperature-error", Plain).show, exc.message())
+            tell(self, self._error, exc.message())
             return
-        self.app.call_from_thread(self._stored, reading)
+        tell(self, self._stored, reading)
+
+    def _error(self, text: str) -> None:
+        self.query_one("#temperature-error", Plain).show(text)
 
     def _stored(self, reading: Reading) -> None:
         self.reading = reading

@@ -32,6 +32,7 @@ from guardpost.qr import half_blocks
 from guardpost.text import printable
 
 from .. import keys
+from ..live import showing, tell
 from ..widgets.keybar import KeyBar
 from ..widgets.text import Plain, SafeInput, plain
 
@@ -152,6 +153,8 @@ class VisitScreen(ModalScreen[visits.VisitResult | None]):
             label = Plain(t(f"visit.field.{name}") + mark, classes="visit-label")
             rows.append(Horizontal(label, field, classes="visit-row", id=f"visit-row-{name}"))
         await holder.mount_all(rows)
+        if not showing(self):
+            return  # closed while the rows were mounted
         companies = self.query_one("#visit-companies", OptionList)
         parcels = category in visits.PARCELS
         companies.display = parcels
@@ -226,6 +229,8 @@ class VisitScreen(ModalScreen[visits.VisitResult | None]):
         field = SafeInput(id="visit-pass", compact=True, max_length=120, select_on_focus=False)
         label = Plain(t("visit.field.pass"), classes="visit-label")
         await holder.mount(Horizontal(label, field, classes="visit-row", id="visit-row-pass"))
+        if not showing(self):
+            return
         self.set_focus(field)
 
     @work(thread=True, group="visit-pass", exclusive=True, exit_on_error=False)
@@ -235,16 +240,12 @@ class VisitScreen(ModalScreen[visits.VisitResult | None]):
         try:
             use = self.booth.use_pass(text, Lane.IN)
         except GuardpostError as exc:
-            self.app.call_from_thread(self._pass_answer, exc.message(), False)
+            tell(self, self._pass_answer, exc.message(), False)
             return
         who = printable(use.name or t(f"category.{use.category}"))
-        self.app.call_from_thread(
-            self._pass_answer, t("visit.pass_scanned.in", who=who, unit=use.unit or "-"), True
-        )
+        tell(self, self._pass_answer, t("visit.pass_scanned.in", who=who, unit=use.unit or "-"), True)
 
     def _pass_answer(self, text: str, admitted: bool) -> None:
-        if not self.is_attached:
-            return
         if not admitted:
             self.app.bell()
             self._say(text)  # the number stays for a correction
@@ -312,12 +313,12 @@ class VisitScreen(ModalScreen[visits.VisitResult | None]):
     @work(thread=True, group="visit-hosts", exclusive=True, exit_on_error=False)
     def _find_hosts(self, text: str) -> None:
         found = self.booth.find_hosts(text)
-        self.app.call_from_thread(self._show_hosts, text, found)
+        tell(self, self._show_hosts, text, found)
 
     def _show_hosts(self, text: str, found: list[HostMatch]) -> None:
         found_unit = self.query(f"#visit-{visits.UNIT}")
         unit = found_unit.first(SafeInput) if found_unit else None
-        if not self.is_attached or unit is None or unit.value.strip() != text or not unit.has_focus:
+        if unit is None or unit.value.strip() != text or not unit.has_focus:
             return  # typed on meanwhile, or filled in from a returning visit
         self.hosts = found
         hosts = self.query_one("#visit-hosts", OptionList)
@@ -336,10 +337,10 @@ class VisitScreen(ModalScreen[visits.VisitResult | None]):
     @work(thread=True, group="visit-phone", exclusive=True, exit_on_error=False)
     def _look_up_phone(self, phone: str) -> None:
         found = self.booth.last_visit(phone)
-        self.app.call_from_thread(self.call_later, self._prefill, phone, found)
+        tell(self, self.call_later, self._prefill, phone, found)
 
     async def _prefill(self, phone: str, found: visits.VisitForm | None) -> None:
-        if not self.is_attached or self.step != "fields" or self.value(visits.PHONE) != phone:
+        if not showing(self) or self.step != "fields" or self.value(visits.PHONE) != phone:
             return  # the guard moved on (another category, another number) meanwhile
         if found is not None:
             # the guard chose the category: only the fields it asks are filled, never switched
@@ -368,15 +369,15 @@ class VisitScreen(ModalScreen[visits.VisitResult | None]):
         try:
             blocked = self.booth.precheck_visit(form)
         except visits.FormRefused as exc:
-            self.app.call_from_thread(self._refused, exc)
+            tell(self, self._refused, exc)
             return
         except GuardpostError as exc:
-            self.app.call_from_thread(self._failed, exc)
+            tell(self, self._failed, exc)
             return
-        self.app.call_from_thread(self._checked, blocked)
+        tell(self, self._checked, blocked)
 
     def _checked(self, blocked: bool) -> None:
-        if not self.is_attached or self.step != "checking":
+        if self.step != "checking":
             return
         self._say("")
         if blocked:
@@ -539,16 +540,14 @@ class VisitScreen(ModalScreen[visits.VisitResult | None]):
         try:
             result = self.booth.register_visit(form, steps)
         except visits.FormRefused as exc:
-            self.app.call_from_thread(self._refused, exc)
+            tell(self, self._refused, exc)
             return
         except GuardpostError as exc:
-            self.app.call_from_thread(self._failed, exc)
+            tell(self, self._failed, exc)
             return
-        self.app.call_from_thread(self._saved, result)
+        tell(self, self._saved, result)
 
     def _refused(self, exc: visits.FormRefused) -> None:
-        if not self.is_attached:
-            return
         self._say(exc.message())
         bad = [p.field for p in exc.problems if p.field in (*ORDER, TEMPERATURE)]
         if "override" in [p.field for p in exc.problems]:
@@ -561,9 +560,8 @@ class VisitScreen(ModalScreen[visits.VisitResult | None]):
         self._say(exc.message())
 
     def _failed(self, exc: GuardpostError) -> None:
-        if self.is_attached:
-            self.step = "consent" if self.steps else "fields"
-            self._say(exc.message())
+        self.step = "consent" if self.steps else "fields"
+        self._say(exc.message())
 
     def _saved(self, result: visits.VisitResult) -> None:
         self.result = result

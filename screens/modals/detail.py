@@ -18,6 +18,7 @@ from guardpost.domain import GateKind, Source, Swipe
 from guardpost.events import EventDetail
 from guardpost.i18n import current_language, t
 
+from ..live import tell
 from ..widgets.text import Fields, Plain
 
 
@@ -94,7 +95,7 @@ class DetailScreen(ModalScreen[None]):
     @work(thread=True, group="event-detail", exit_on_error=False)
     def _load(self) -> None:
         found = self.booth.detail(self.swipe.event_id)
-        self.app.call_from_thread(self._show, found)
+        tell(self, self._show, found)
 
     def _show(self, found: EventDetail | None) -> None:
         if found is not None:
