@@ -1,5 +1,6 @@
 """The upgrade of an existing schema-2 booth file with 5,000,000 events to the latest schema (the
-leaner event table of schema 3, and schema 4's people registers and pinyin index).
+leaner event table of schema 3, schema 4's people registers and pinyin index, schema 5's visitor
+alarms as events).
 
 A booth's file at schema 2 is what the benchmark database would have been before: the same rows
 with the four full event indexes (at, decision, person, card) and without the as_read / detail
@@ -31,7 +32,6 @@ SCHEMA2 = OUT / "big-schema2.db"
 
 _TO_SCHEMA2 = """
 DROP TABLE consent;
-DROP TABLE visit_alarm;
 DROP TABLE blocklist;
 DROP TABLE compound_secret;
 DROP TABLE person_pinyin;
@@ -41,6 +41,8 @@ DROP TABLE event_card;
 DROP TABLE event_card_upto;
 DROP INDEX ix_event_refused;
 DROP INDEX ix_event_manual;
+DROP INDEX ix_event_visit;
+ALTER TABLE access_event DROP COLUMN visit_id;
 ALTER TABLE access_event DROP COLUMN as_read;
 ALTER TABLE access_event DROP COLUMN detail;
 CREATE INDEX ix_access_event_at ON access_event (at);

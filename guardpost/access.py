@@ -15,6 +15,7 @@ from guardpost import exits, forgot_card, lockdown
 from guardpost.domain import (
     CardKind,
     CardStatus,
+    Decision,
     GateKind,
     Guard,
     Lane,
@@ -26,7 +27,7 @@ from guardpost.domain import (
     Swipe,
 )
 from guardpost.errors import GuardpostError
-from guardpost.policy import CardFacts, Verdict, decide, verdict
+from guardpost.policy import REASONS, CardFacts, Verdict, decide, verdict
 from guardpost.uid import UidKey
 
 _CARD_SQL = f"""
@@ -133,6 +134,44 @@ class CardRow(NamedTuple):
 
 def _date(value: str | None) -> date | None:
     return date.fromisoformat(value) if value else None
+
+
+_ALARM_SQL = (
+    "INSERT INTO access_event (at, gate_id, lane, person_id, decision, reason, source, guard_id,"
+    " visit_id) VALUES (?, ?, ?, ?, 'alarm', ?, ?, ?, ?)"
+)
+
+
+def store_alarm(
+    conn: sqlite3.Connection,
+    reason: Reason,
+    *,
+    gate: str,
+    lane: Lane,
+    at: datetime,
+    source: Source,
+    visit_id: int | None = None,
+    person_id: int | None = None,
+    guard: Guard | None = None,
+) -> int:
+    """An alarm that is not a card's (a caller on the block list, a fever) as an event like a
+    swipe's, so that the feed shows it, the banner rings and F5 acknowledges it, as for a lost card.
+    In the caller's transaction: the visit or the reading and its alarm are stored together."""
+    assert REASONS[reason] == Decision.ALARM, reason
+    cur = conn.execute(
+        _ALARM_SQL,
+        (
+            stamp(at),
+            gate,
+            lane.value,
+            person_id,
+            reason.value,
+            source.value,
+            guard.id if guard else None,
+            visit_id,
+        ),
+    )
+    return int(cur.lastrowid or 0)
 
 
 def stamp(moment: datetime) -> str:

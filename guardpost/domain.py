@@ -45,6 +45,8 @@ class Reason(StrEnum):
     LOST = "lost"
     BLACKLISTED = "blacklisted"
     BLACKLISTED_PERSON = "blacklisted_person"  # a blacklisted holder asking in without a card
+    VISITOR_BLOCKED = "visitor_blocked"  # a caller (or their phone, plate) on the block list
+    FEVER = "fever"  # a temperature at or above the threshold, at a swipe or a registration
 
 
 class GateKind(StrEnum):
@@ -193,6 +195,8 @@ class Source(StrEnum):
     SIM = "sim"
     CLI = "cli"
     MANUAL = "manual"
+    VISIT = "visit"  # a registration at the gate (a caller on the block list)
+    TEMPERATURE = "temperature"  # a temperature check (a fever)
 
 
 # --- value types --------------------------------------------------------------------------------
@@ -284,6 +288,7 @@ class Swipe:
     as_read: str | None = None  # what the reader sent, when it is not the UID itself (a wedge's digits)
     detail: str | None = None  # for a bad read: the reader format it was read with
     guard_id: int | None = None
+    visit_id: int | None = None  # a visitor's alarm: the visit it concerns
 
     @property
     def shown_number(self) -> str | None:
@@ -305,4 +310,5 @@ class Swipe:
             "person": self.person,
             "unit": self.unit,
             "guard_id": self.guard_id,
+            "visit_id": self.visit_id,
         }

@@ -18,17 +18,21 @@ from enum import StrEnum
 
 from guardpost.domain import CardKind, CardStatus, Decision, Lane, PersonRole, Reason, Swipe
 
+# a visitor's alarm (schema 5) has no card and no resident: its name and host unit are the visit's
 _COLUMNS = """
-e.id, e.at, e.gate_id, e.lane, e.uid, e.decision, e.reason, e.source, c.kind, p.id, p.name, u.code,
-p.special_care, e.as_read, e.detail, e.guard_id
+e.id, e.at, e.gate_id, e.lane, e.uid, e.decision, e.reason, e.source, c.kind, p.id,
+coalesce(p.name, v.name), coalesce(u.code, vu.code), p.special_care, e.as_read, e.detail, e.guard_id,
+e.visit_id
 """
-_SELECT = f"""
-SELECT {_COLUMNS}
-FROM access_event e
+_N_COLUMNS = 17
+_JOINS = """
 LEFT JOIN card c ON c.id = e.card_id
 LEFT JOIN person p ON p.id = e.person_id
 LEFT JOIN unit u ON u.id = p.unit_id
+LEFT JOIN visit v ON v.id = e.visit_id
+LEFT JOIN unit vu ON vu.id = v.host_unit_id
 """
+_SELECT = f"SELECT {_COLUMNS} FROM access_event e {_JOINS}"
 
 
 class Filter(StrEnum):
@@ -73,6 +77,7 @@ def swipe_from_row(r: tuple[object, ...]) -> Swipe:
         as_read=_opt(r[13]),
         detail=_opt(r[14]),
         guard_id=int(str(r[15])) if r[15] is not None else None,
+        visit_id=int(str(r[16])) if r[16] is not None else None,
     )
 
 
@@ -303,10 +308,7 @@ def detail(conn: sqlite3.Connection, event_id: int) -> EventDetail | None:
     row = conn.execute(
         f"""SELECT {_COLUMNS}, g.name_zh, g.name_en, c.status, c.valid_from, c.valid_until, p.role,
                gd.name, a.guard_name, a.at
-        FROM access_event e
-        LEFT JOIN card c ON c.id = e.card_id
-        LEFT JOIN person p ON p.id = e.person_id
-        LEFT JOIN unit u ON u.id = p.unit_id
+        FROM access_event e {_JOINS}
         LEFT JOIN gate g ON g.id = e.gate_id
         LEFT JOIN guard gd ON gd.id = e.guard_id
         LEFT JOIN alarm_ack a ON a.event_id = e.id
@@ -315,9 +317,9 @@ def detail(conn: sqlite3.Connection, event_id: int) -> EventDetail | None:
     ).fetchone()
     if row is None:
         return None
-    rest = row[16:]
+    rest = row[_N_COLUMNS:]
     return EventDetail(
-        swipe=swipe_from_row(row[:16]),
+        swipe=swipe_from_row(row[:_N_COLUMNS]),
         gate_name_zh=str(rest[0] or row[2]),
         gate_name_en=str(rest[1] or row[2]),
         card_status=CardStatus(rest[2]) if rest[2] else None,

@@ -116,6 +116,7 @@ class AccessEvent(SQLModel, table=True):
     guard_id: int | None = Field(default=None, foreign_key="guard.id")
     as_read: str | None = None  # what the reader typed, when it is not the UID (schema 3)
     detail: str | None = None  # a bad read: the reader format it was read with (schema 3)
+    visit_id: int | None = None  # a visitor's alarm (schema 5); not a foreign key: it outlives the visit
 
 
 class Visit(SQLModel, table=True):
@@ -168,17 +169,6 @@ class Blocklist(SQLModel, table=True):
     added_at: NaiveDatetime
     removed_at: NaiveDatetime | None = None
     removed_by: str | None = None
-
-
-class VisitAlarm(SQLModel, table=True):
-    __tablename__ = "visit_alarm"
-
-    id: int | None = Field(default=None, primary_key=True)
-    visit_id: int = Field(foreign_key="visit.id")
-    reason: VisitReason = Field(sa_type=String)
-    at: NaiveDatetime
-    acknowledged_at: NaiveDatetime | None = None
-    acknowledged_by: int | None = Field(default=None, foreign_key="guard.id")
 
 
 class CompoundSecret(SQLModel, table=True):

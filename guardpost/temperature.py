@@ -3,8 +3,9 @@
 One entry: what the thermometer showed (``validate.temperature``: ``36.5``, ``365``, ``Lo`` asks
 again, 34.0-43.0 or refused), whether a mask was worn, and what it belongs to. At or above
 ``rules.fever_threshold_c`` it is a fever (``policy.visits.is_fever``): the person is not admitted,
-their details are recorded, and the case stays open (``escalation_closed_at`` empty) until a
-handover closes it.
+their details are recorded, an alarm rings in the booth's banner (an event like a lost card's,
+acknowledged with F5), and the case stays open (``escalation_closed_at`` empty) until a handover
+closes it.
 """
 
 from __future__ import annotations
@@ -14,8 +15,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from guardpost import validate
-from guardpost.access import stamp
-from guardpost.domain import Guard
+from guardpost.access import stamp, store_alarm
+from guardpost.domain import Guard, Lane, Reason, Source
 from guardpost.policy.visits import is_fever
 from guardpost.storage import transaction
 
@@ -47,9 +48,13 @@ def record(
     now = now or datetime.now()
     with transaction(conn):
         person_id = None
+        lane = Lane.IN
         if event_id is not None:
-            row = conn.execute("SELECT person_id FROM access_event WHERE id = ?", (event_id,)).fetchone()
-            person_id = row[0] if row else None
+            row = conn.execute(
+                "SELECT person_id, lane, visit_id FROM access_event WHERE id = ?", (event_id,)
+            ).fetchone()
+            if row:
+                person_id, lane, visit_id = row[0], Lane(row[1]), visit_id or row[2]
         cur = conn.execute(
             "INSERT INTO temperature_reading (at, celsius, fever, mask, person_id, event_id, visit_id,"
             " gate_id, guard_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -65,6 +70,18 @@ def record(
                 guard.id if guard else None,
             ),
         )
+        if fever:  # rung in the banner like a lost card, acknowledged with F5; the case stays open
+            store_alarm(
+                conn,
+                Reason.FEVER,
+                gate=gate,
+                lane=lane,
+                at=now,
+                source=Source.TEMPERATURE,
+                visit_id=visit_id,
+                person_id=person_id,
+                guard=guard,
+            )
     return Reading(int(cur.lastrowid or 0), celsius, fever, mask)
 
 

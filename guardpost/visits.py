@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from guardpost import blocklist, keys, passes, validate
-from guardpost.access import stamp
+from guardpost.access import stamp, store_alarm
 from guardpost.config import VisitSettings
 from guardpost.domain import (
     ConsentChannel,
@@ -22,12 +22,21 @@ from guardpost.domain import (
     Guard,
     Lane,
     LockdownLevel,
+    Reason,
+    Source,
     VisitCategory,
     VisitReason,
     VisitStatus,
 )
 from guardpost.errors import GuardpostError, InvalidValue
-from guardpost.policy.visits import VisitFacts, VisitVerdict, decide_visit, is_fever, needs_consent
+from guardpost.policy.visits import (
+    ALARM_EVENTS,
+    VisitFacts,
+    VisitVerdict,
+    decide_visit,
+    is_fever,
+    needs_consent,
+)
 from guardpost.storage import transaction
 
 NAME, PHONE, ID, COMPANY, PLATE, UNIT, NOTE = "name", "phone", "id", "company", "plate", "unit", "note"
@@ -358,10 +367,16 @@ def register(
                     _guard_id(guard),
                 ),
             )
-        if verdict.reason in (VisitReason.BLOCKED, VisitReason.FEVER):
-            conn.execute(
-                "INSERT INTO visit_alarm (visit_id, reason, at) VALUES (?, ?, ?)",
-                (visit_id, verdict.reason.value, stamp(now)),
+        if verdict.reason in ALARM_EVENTS:  # rung in the banner like a lost card, acknowledged with F5
+            store_alarm(
+                conn,
+                ALARM_EVENTS[verdict.reason],
+                gate=gate,
+                lane=Lane.IN,
+                at=now,
+                source=Source.VISIT,
+                visit_id=visit_id,
+                guard=guard,
             )
         token = number = None
         if verdict.admits:
@@ -591,9 +606,15 @@ def use_pass(
             barred = blocklist.hits(conn, name=held[0], id_last4=held[1], phone=held[2], plate=held[3])
         if barred:  # put on the block list after the pass was issued: refused, and an alarm
             conn.execute("UPDATE visit SET status = 'refused', reason = 'blocked' WHERE id = ?", (visit_id,))
-            conn.execute(
-                "INSERT INTO visit_alarm (visit_id, reason, at) VALUES (?, 'blocked', ?)",
-                (visit_id, stamp(now)),
+            store_alarm(
+                conn,
+                Reason.VISITOR_BLOCKED,
+                gate=gate,
+                lane=lane,
+                at=now,
+                source=Source.VISIT,
+                visit_id=visit_id,
+                guard=guard,
             )
         elif lane == Lane.IN:
             conn.execute(

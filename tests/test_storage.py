@@ -5,13 +5,14 @@ from __future__ import annotations
 import os
 import sqlite3
 import stat
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from guardpost import storage
+from guardpost import events, storage
 from guardpost.errors import StorageError
 from guardpost.migrations import LATEST, migrations
 
@@ -184,6 +185,44 @@ def test_schema1_file_is_upgraded_in_place_keeping_every_row(tmp_path: Path) -> 
     assert _header(backup) == (1, storage.APPLICATION_ID)
     assert _dump(backup, SCHEMA1_ROWS) == before
     assert "alarm_ack" not in _tables(_raw(backup))
+
+
+def test_schema4_visit_alarms_become_alarm_events_the_banner_shows(tmp_path: Path) -> None:
+    """Schema 4 kept a caller's alarms apart, where no banner saw them: schema 5 makes each an event
+    (open, or acknowledged as it was) and drops the old table."""
+    path = _schema1(tmp_path / "booth.db")
+    conn = _raw(path)
+    storage.migrate(conn, 1, target=4)
+    conn.executescript(
+        """
+        INSERT INTO guard (id, code, name, role, pin_hash) VALUES (1, 'g1', '田萍婷', 'guard', '-');
+        INSERT INTO visit (id, category, status, reason, name, host_unit_id, gate_id, created_at)
+            VALUES (1, 'relative', 'refused', 'blocked', '孙八', 1, 'east', '2025-01-03 09:00:00.000000'),
+                   (2, 'courier', 'refused', 'fever', NULL, NULL, 'east', '2025-01-03 09:05:00.000000');
+        INSERT INTO visit_alarm (visit_id, reason, at) VALUES (1, 'blocked', '2025-01-03 09:00:00.000000');
+        INSERT INTO visit_alarm (visit_id, reason, at, acknowledged_at, acknowledged_by)
+            VALUES (2, 'fever', '2025-01-03 09:05:00.000000', '2025-01-03 09:06:00.000000', 1);
+        """
+    )
+    conn.close()
+    conn = storage.connect(path)
+    try:
+        assert storage.schema_version(conn) == LATEST
+        assert "visit_alarm" not in _tables(conn)
+        [alarm] = events.open_alarms(conn, datetime(2025, 1, 1), "east")
+        assert (alarm.reason, alarm.visit_id, alarm.person, alarm.unit) == (
+            "visitor_blocked",
+            1,
+            "孙八",
+            "3-2-1201",
+        )
+        acked = conn.execute(
+            "SELECT e.reason, e.visit_id, a.guard_name, a.at"
+            " FROM alarm_ack a JOIN access_event e ON e.id = a.event_id"
+        ).fetchall()
+        assert acked == [("fever", 2, "田萍婷", "2025-01-03 09:06:00.000000")]
+    finally:
+        conn.close()
 
 
 def test_needs_upgrade_is_refused_when_upgrade_is_off(tmp_path: Path) -> None:

@@ -236,8 +236,20 @@ async def test_a_block_list_hit_rings_and_says_why(demo_db: Path) -> None:
         text = str(screen.query_one("#visit-result").render())
         assert "block list" in text and "多次推销骚扰" in text
         assert not screen.query_one("#visit-qr").display  # no pass for a refused caller
-    assert bells
-    assert rows(demo_db, "SELECT reason FROM visit_alarm") == [("blocked",)]
+        # an alarm like a lost card's: in the booth's banner (rung, with a toast over the form) ...
+        await until(pilot, lambda: [a.reason for a in app.booth_screen.alarms] == ["visitor_blocked"])
+        assert bells
+        await pilot.press("escape")
+        await until(pilot, lambda: app.screen is app.booth_screen)
+        banner = str(app.screen.query_one("#alarm-banner").render())
+        assert "BLOCK-LISTED caller" in banner and "赵六" in banner
+        # ... and F5 acknowledges it, stored
+        await pilot.press("f5")
+        await until(pilot, lambda: rows(demo_db, "SELECT count(*) FROM alarm_ack") == [(1,)])
+        await until(pilot, lambda: not app.screen.query_one("#alarm-banner").display)
+    assert rows(demo_db, "SELECT e.reason, v.name FROM access_event e JOIN visit v ON v.id = e.visit_id") == [
+        ("visitor_blocked", "赵六")
+    ]
 
 
 async def test_a_fever_in_the_restricted_level(demo_db: Path) -> None:
@@ -452,6 +464,11 @@ async def test_a_fever_rings_and_stays_open(demo_db: Path) -> None:
         assert bells
         await pilot.press("enter")
         await until(pilot, lambda: not isinstance(app.screen, TemperatureScreen))
+        # the fever is an alarm in the banner until F5, like a lost card's
+        await until(pilot, lambda: app.screen.query_one("#alarm-banner").display)
+        assert "FEVER" in str(app.screen.query_one("#alarm-banner").render())
+        await pilot.press("f5")
+        await until(pilot, lambda: rows(demo_db, "SELECT count(*) FROM alarm_ack") == [(1,)])
     assert rows(demo_db, "SELECT celsius, fever, escalation_closed_at FROM temperature_reading") == [
         (37.3, 1, None)
     ]
@@ -518,8 +535,14 @@ async def test_f6_again_keeps_what_was_typed(demo_db: Path) -> None:
         screen = app.screen
         assert isinstance(screen, VisitScreen)
         await pilot.press("f6", "4")  # a renovation worker after all
+        # the worker's rows are in (a company, no plate), not the relative's being taken away
         await until(
-            pilot, lambda: screen.category == VisitCategory.WORKER and bool(screen.query("#visit-name"))
+            pilot,
+            lambda: (
+                screen.category == VisitCategory.WORKER
+                and bool(screen.query("#visit-company"))
+                and not screen.query("#visit-plate")
+            ),
         )
         assert screen.value("phone") == "13800005555" and screen.value("name") == "吴十"
 

@@ -12,7 +12,7 @@ from conftest import make_settings
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from guardpost import blocklist, keys, passes, storage, visits
+from guardpost import blocklist, events, keys, passes, storage, temperature, visits
 from guardpost.domain import (
     BlockKind,
     ConsentChannel,
@@ -20,6 +20,7 @@ from guardpost.domain import (
     Decision,
     Lane,
     LockdownLevel,
+    Reason,
     VisitCategory,
     VisitReason,
     VisitStatus,
@@ -56,7 +57,7 @@ def register(conn, vs, form, steps=GIVEN, level=LockdownLevel.NORMAL, now=NOW): 
 def counts(conn: sqlite3.Connection) -> tuple[int, ...]:
     return tuple(
         conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
-        for t in ("visit", "consent", "temperature_reading", "visit_alarm")
+        for t in ("visit", "consent", "temperature_reading", "access_event")
     )
 
 
@@ -206,9 +207,15 @@ def test_a_block_list_hit_is_an_alarm_stored_with_the_visit(conn, vs) -> None:  
     done = register(conn, vs, form)
     assert done.verdict.reason == VisitReason.BLOCKED and done.verdict.decision == Decision.ALARM
     assert done.blocked[0].reason == "多次推销骚扰"
-    assert conn.execute("SELECT reason FROM visit_alarm WHERE visit_id = ?", (done.visit_id,)).fetchone() == (
-        "blocked",
+    # an alarm like a lost card's: an event the banner shows (open until F5), naming the caller
+    [alarm] = events.open_alarms(conn, NOW - timedelta(hours=1), "east")
+    assert (alarm.reason, alarm.decision, alarm.source, alarm.visit_id) == (
+        Reason.VISITOR_BLOCKED,
+        Decision.ALARM,
+        "visit",
+        done.visit_id,
     )
+    assert (alarm.person, alarm.unit, alarm.uid) == ("孙八", form.unit, None)
     entry = blocklist.entries(conn)[0].entry_id
     blocklist.remove(conn, entry, by="主管")
     assert register(conn, vs, form).verdict.reason == VisitReason.ADMITTED
@@ -229,8 +236,33 @@ def test_a_fever_is_an_alarm_not_admitted_with_an_open_escalation(conn, vs) -> N
         (done.visit_id,),
     ).fetchone()
     assert fever == (37.3, 1, None)
+    [alarm] = events.open_alarms(conn, NOW - timedelta(hours=1), "east")
+    assert (alarm.reason, alarm.visit_id, alarm.person) == (Reason.FEVER, done.visit_id, "吴十")
     form.temperature = "37.2"
     assert register(conn, vs, form).verdict.admits
+
+
+def test_a_fever_at_a_swipe_rings_for_the_resident_and_a_normal_reading_does_not(conn) -> None:  # noqa: ANN001
+    card = conn.execute(
+        "SELECT c.uid, c.id, p.id FROM card c JOIN person p ON p.id = c.person_id WHERE c.status = 'active'"
+        " AND p.role = 'owner' LIMIT 1"
+    ).fetchone()
+    conn.execute(
+        "INSERT INTO access_event (at, gate_id, lane, uid, card_id, person_id, decision, reason, source)"
+        " VALUES (?, 'east', 'out', ?, ?, ?, 'allow', 'ok', 'wedge')",
+        (str(NOW), card[0], card[1], card[2]),
+    )
+    swipe_id = conn.execute("SELECT max(id) FROM access_event").fetchone()[0]
+    temperature.record(conn, "36.6", gate="east", threshold_c=37.3, event_id=swipe_id, now=NOW)
+    assert events.open_alarms(conn, NOW - timedelta(hours=1), "east") == []
+    temperature.record(conn, "373", gate="east", threshold_c=37.3, event_id=swipe_id, now=NOW)
+    [alarm] = events.open_alarms(conn, NOW - timedelta(hours=1), "east")
+    assert (alarm.reason, alarm.source, alarm.person_id, alarm.lane) == (
+        Reason.FEVER,
+        "temperature",
+        card[2],
+        Lane.OUT,
+    )
 
 
 @given(c=st.floats(34.0, 43.0), threshold=st.sampled_from([37.0, 37.3, 37.5]))
@@ -465,8 +497,8 @@ def test_no_pass_for_someone_on_the_block_list_and_a_pass_issued_before_is_refus
         "blocked",
     )
     assert conn.execute(
-        "SELECT reason FROM visit_alarm WHERE visit_id = ?", (early.visit_id,)
-    ).fetchone() == ("blocked",)
+        "SELECT reason, source, decision FROM access_event WHERE visit_id = ?", (early.visit_id,)
+    ).fetchall() == [("visitor_blocked", "visit", "alarm")]
     assert visits.inside(conn, NOW) == []
 
 

@@ -51,6 +51,8 @@ REASONS: dict[Reason, Decision] = {
     Reason.LOST: Decision.ALARM,
     Reason.BLACKLISTED: Decision.ALARM,
     Reason.BLACKLISTED_PERSON: Decision.ALARM,
+    Reason.VISITOR_BLOCKED: Decision.ALARM,
+    Reason.FEVER: Decision.ALARM,
 }
 
 

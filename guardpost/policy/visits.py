@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from guardpost.domain import ConsentOutcome, Decision, LockdownLevel, VisitCategory, VisitReason
+from guardpost.domain import ConsentOutcome, Decision, LockdownLevel, Reason, VisitCategory, VisitReason
 
 VISIT_REASONS: dict[VisitReason, Decision] = {
     VisitReason.ADMITTED: Decision.ALLOW,
@@ -23,6 +23,12 @@ VISIT_REASONS: dict[VisitReason, Decision] = {
     VisitReason.FEVER: Decision.ALARM,
     VisitReason.BLOCKED: Decision.ALARM,
 }
+# A refusal that is an alarm rings in the booth's banner as the event of this reason.
+ALARM_EVENTS: dict[VisitReason, Reason] = {
+    VisitReason.FEVER: Reason.FEVER,
+    VisitReason.BLOCKED: Reason.VISITOR_BLOCKED,
+}
+assert set(ALARM_EVENTS) == {r for r, d in VISIT_REASONS.items() if d == Decision.ALARM}
 
 # Whose host is asked (in the normal level; the restricted level asks for everyone but public service).
 ASKS_HOST = frozenset(
