@@ -25,7 +25,17 @@ from guardpost import events, forgot_card, lockdown
 from guardpost.access import NotSaved, gate_kind
 from guardpost.alarms import AlarmBoard
 from guardpost.config import Settings
-from guardpost.domain import CardRead, GateKind, Guard, Lane, LockdownLevel, ReaderStatus, Swipe
+from guardpost.domain import (
+    BlockKind,
+    CardRead,
+    GateKind,
+    Guard,
+    Lane,
+    LockdownLevel,
+    ReaderStatus,
+    Swipe,
+    VisitStatus,
+)
 from guardpost.errors import ConfigError, GuardpostError
 from guardpost.events import EventDetail, Filter
 from guardpost.lock import BoothLock
@@ -34,7 +44,7 @@ from guardpost.readers import BoothReaders, for_booth
 from guardpost.storage import connect
 
 if TYPE_CHECKING:  # the registers load with their first use, not at the booth's start
-    from guardpost import people_index, temperature, visits
+    from guardpost import blocklist, people_index, temperature, visits
 
 FOLLOW_SECONDS = 0.25
 ALARM_LOOKBACK = timedelta(hours=24)
@@ -396,11 +406,60 @@ class Booth:
             )
 
     def pass_token(self, visit_id: int) -> str | None:
+        """The token of a visit's pass, signed again (to show its QR on the inside-now board)."""
         from guardpost import visits
 
-        """The token of a visit's pass, signed again (to show its QR on the inside-now board)."""
         with contextlib.closing(self._read()) as conn:
             return visits.token_of(conn, visit_id)
+
+    def expected(self) -> list[visits.VisitRow]:
+        """Visitors registered ahead who have not come yet, the soonest first."""
+        from guardpost import visits
+
+        with contextlib.closing(self._read()) as conn:
+            return visits.list_visits(conn, status=VisitStatus.EXPECTED)
+
+    def expect_visit(
+        self, form: visits.VisitForm, *, asked_by: str, until: datetime | None, now: datetime | None = None
+    ) -> visits.VisitResult:
+        """A visitor registered ahead (the front desk's call), as ``guardpost visitors expect``."""
+        from guardpost import visits
+
+        self._writable()
+        now = now or self.now()
+        valid_from, valid_until = visits.expected_window(now, self.settings.visits, None, until)
+        with contextlib.closing(self._read()) as conn:
+            return visits.expect(
+                conn,
+                form,
+                asked_by=asked_by,
+                valid_from=valid_from,
+                valid_until=valid_until,
+                gate=self.settings.gate,
+                settings=self.settings.visits,
+                guard=self._guard(),
+                now=now,
+            )
+
+    def block_entries(self) -> list[blocklist.BlockEntry]:
+        from guardpost import blocklist
+
+        with contextlib.closing(self._read()) as conn:
+            return blocklist.entries(conn)
+
+    def block(self, kind: BlockKind, value: str, *, reason: str, by: str, id_last4: str | None = None) -> int:
+        from guardpost import blocklist
+
+        self._writable()
+        with contextlib.closing(self._read()) as conn:
+            return blocklist.add(conn, kind, value, reason=reason, by=by, id_last4=id_last4, now=self.now())
+
+    def unblock(self, entry_id: int, *, by: str) -> None:
+        from guardpost import blocklist
+
+        self._writable()
+        with contextlib.closing(self._read()) as conn:
+            blocklist.remove(conn, entry_id, by=by, now=self.now())
 
     # --- from the writer ------------------------------------------------------------------------
     def _stored(self, swipe: Swipe, read_ns: int) -> None:

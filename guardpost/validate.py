@@ -68,6 +68,11 @@ def _clean(text: str) -> str:
     return text.translate(_HALF_WIDTH).translate(_DASH_FOLD).strip(_EDGE_CHARS)
 
 
+def normalise(text: str) -> str:
+    """What a person typed, as the validators read it: half-width, dashes folded, no edge blanks."""
+    return _clean(text)
+
+
 def _is_digits(text: str) -> bool:
     """Non-empty and ASCII digits only (``str.isdigit`` accepts ² and ٣)."""
     return bool(text) and all(ch in _DIGITS for ch in text)

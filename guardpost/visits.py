@@ -281,6 +281,30 @@ def closing_of(day: date, settings: VisitSettings) -> datetime:
     return datetime.combine(day, time(hh, mm))
 
 
+WHEN_FORMATS = ("%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S")
+
+
+def parse_when(text: str, now: datetime) -> datetime:
+    """``YYYY-MM-DD HH:MM`` (or with a ``T``, or seconds) or ``HH:MM`` (today); ValueError if not."""
+    s = validate.normalise(text)
+    for fmt in WHEN_FORMATS:
+        try:
+            return datetime.strptime(s, fmt)
+        except ValueError:
+            pass
+    return datetime.combine(now.date(), datetime.strptime(s, "%H:%M").time())
+
+
+def expected_window(
+    now: datetime, settings: VisitSettings, start: datetime | None = None, until: datetime | None = None
+) -> tuple[datetime, datetime]:
+    """An expected visitor's pass: from ``start`` (now) until ``until``, by default that day's
+    closing time, or four hours when the closing time has passed."""
+    valid_from = start or now
+    closing = closing_of(valid_from.date(), settings)
+    return valid_from, until or (closing if closing > valid_from else valid_from + timedelta(hours=4))
+
+
 def _pass_window(now: datetime, settings: VisitSettings) -> tuple[datetime, datetime]:
     """A walk-in's pass: from now until the closing time (tomorrow's, if today's has passed)."""
     closing = closing_of(now.date(), settings)

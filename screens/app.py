@@ -248,6 +248,13 @@ class GuardpostApp(App[None]):
         level = state.level if state else LockdownLevel.NORMAL
         self.push_screen(VisitScreen(self.booth, level))
 
+    def open_lists(self) -> None:
+        if not self.booth_open:
+            return
+        from .lists import ListsScreen
+
+        self.push_screen(ListsScreen(self.booth))
+
     def open_inside(self) -> None:
         if not self.booth_open:
             return

@@ -58,7 +58,7 @@ def _while_shown(
 class BoothScreen(Screen[None]):
     BINDINGS = keys.bindings(
         keys.BOOTH_KEYS,
-        only=("forgot_card", "visit", "inside", "temperature", "cycle_filter", "search", "newest"),
+        only=("forgot_card", "visit", "inside", "lists", "temperature", "cycle_filter", "search", "newest"),
     )
 
     def __init__(self) -> None:
@@ -252,6 +252,9 @@ class BoothScreen(Screen[None]):
 
     def action_inside(self) -> None:
         self.gp.open_inside()
+
+    def action_lists(self) -> None:
+        self.gp.open_lists()
 
     def action_temperature(self) -> None:
         self.gp.open_temperature(self.feed.selected)

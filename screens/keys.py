@@ -29,6 +29,7 @@ BOOTH_KEYS = (
     Key("f6", "F6", "visit", "keys.visit", records=True),
     Key("f7", "F7", "inside", "keys.inside"),
     Key("f8", "F8", "temperature", "keys.temperature", records=True),
+    Key("f9", "F9", "lists", "keys.lists"),
     Key("f3", "F3", "cycle_filter", "keys.filter"),
     Key("f4", "F4", "search", "keys.search"),
     Key("enter", "Enter", "open_row", "keys.open_row", bar=False),
@@ -65,6 +66,17 @@ TEMPERATURE_KEYS = (
 INSIDE_KEYS = (
     Key("enter", "Enter", "sign_out", "keys.sign_out"),
     Key("escape", "Esc", "close", "keys.close"),
+)
+LISTS_KEYS = (
+    Key("1,2", "1 2", "switch", "keys.lists_switch"),
+    Key("enter", "Enter", "admit", "keys.lists_admit", records=True),
+    Key("a,A", "A", "add", "keys.lists_add", records=True),
+    Key("delete", "Del", "remove", "keys.lists_remove", records=True),
+    Key("escape", "Esc", "close", "keys.close"),
+)
+ENTRY_KEYS = (
+    Key("enter", "Enter", "next", "keys.entry_next"),
+    Key("escape", "Esc", "cancel", "keys.cancel"),
 )
 DETAIL_KEYS = (Key("escape", "Esc", "close", "keys.close"),)
 

@@ -267,3 +267,45 @@ class TestTemperature:
     def test_a_fever(self, snap_compare, seeded_db: Path, lang: str, size: tuple[int, int]) -> None:
         run = after("f8", typed=("37.3",), wait=0.5)
         assert snap_compare(booth(seeded_db, lang), terminal_size=size, run_before=run)
+
+
+@pytest.fixture
+def lists_db(seeded_db: Path) -> Path:
+    """The seeded file with a visitor registered ahead and two block-list entries, at fixed times."""
+    from guardpost import blocklist, visits
+    from guardpost.domain import BlockKind, VisitCategory
+
+    conn = connect(seeded_db)
+    conn.execute("INSERT INTO compound_secret (name, value) VALUES ('pass', ?)", (b"snapshot-secret-" * 2,))
+    settings = booth_app(seeded_db).settings.visits
+    unit = conn.execute("SELECT code FROM unit ORDER BY id LIMIT 1").fetchone()[0]
+    visits.expect(
+        conn,
+        visits.VisitForm(VisitCategory.RELATIVE, name="郑一", phone="13800001111", unit=unit),
+        asked_by="前台小王",
+        valid_from=FIXED_NOW,
+        valid_until=FIXED_NOW + timedelta(hours=6),
+        gate="east",
+        settings=settings,
+        now=FIXED_NOW - timedelta(minutes=20),
+    )
+    blocklist.add(conn, BlockKind.PHONE, "13912345678", reason="多次推销骚扰", by="张主管", now=FIXED_NOW)
+    blocklist.add(
+        conn, BlockKind.PERSON, "周九", id_last4="1234", reason="盗窃 [/] 前科", by="张主管", now=FIXED_NOW
+    )
+    conn.close()
+    return seeded_db
+
+
+@pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
+@pytest.mark.parametrize("lang", LANGS)
+class TestLists:
+    def test_expected_visitors(self, snap_compare, lists_db: Path, lang: str, size: tuple[int, int]) -> None:
+        assert snap_compare(booth(lists_db, lang), terminal_size=size, run_before=after("f9", wait=0.5))
+
+    def test_block_list(self, snap_compare, lists_db: Path, lang: str, size: tuple[int, int]) -> None:
+        assert snap_compare(booth(lists_db, lang), terminal_size=size, run_before=after("f9", "2", wait=0.5))
+
+    def test_adding_a_phone(self, snap_compare, lists_db: Path, lang: str, size: tuple[int, int]) -> None:
+        run = after("f9", "2", "a", "2", typed=("1391234567",), wait=0.5)
+        assert snap_compare(booth(lists_db, lang), terminal_size=size, run_before=run)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from pathlib import Path
 
 import typer
@@ -44,21 +44,16 @@ def _lane(text: str) -> Lane:
         raise UsageProblem("cli.bad_lane", None, lane=text) from None
 
 
-def _when(text: str | None, default: datetime, now: datetime, option: str) -> datetime:
-    """``YYYY-MM-DD HH:MM``, ``YYYY-MM-DDTHH:MM`` or ``HH:MM`` (today)."""
+def _when(text: str | None, now: datetime, option: str) -> datetime | None:
+    """``YYYY-MM-DD HH:MM``, ``YYYY-MM-DDTHH:MM`` or ``HH:MM`` (today), as ``visits.parse_when``."""
+    from guardpost import visits
+
     if not text:
-        return default
-    s = text.strip()
-    for fmt in ("%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S"):
-        try:
-            return datetime.strptime(s, fmt)
-        except ValueError:
-            pass
+        return None
     try:
-        clock = datetime.strptime(s, "%H:%M").time()
+        return visits.parse_when(text, now)
     except ValueError:
-        raise GuardpostError("cli.bad_time", None, option=option, value=printable(s)) from None
-    return datetime.combine(now.date(), clock)
+        raise GuardpostError("cli.bad_time", None, option=option, value=printable(text.strip())) from None
 
 
 def _day(text: str | None) -> date | None:
@@ -115,10 +110,8 @@ def register(app: typer.Typer) -> None:
 
         s = settings(ctx, db=db, gate=gate, lang=lang)
         now = datetime.now()
-        valid_from = _when(start, now, now, "--from")
-        closing = visits.closing_of(valid_from.date(), s.visits)
-        valid_until = _when(
-            until, closing if closing > valid_from else valid_from + timedelta(hours=4), now, "--until"
+        valid_from, valid_until = visits.expected_window(
+            now, s.visits, _when(start, now, "--from"), _when(until, now, "--until")
         )
         form = visits.VisitForm(
             _category(category), name=name, phone=phone, unit=unit, company=company, plate=plate
