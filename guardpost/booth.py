@@ -19,6 +19,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from guardpost import events, forgot_card, lockdown
@@ -411,6 +412,35 @@ class Booth:
 
         with contextlib.closing(self._read()) as conn:
             return visits.token_of(conn, visit_id)
+
+    def write_muster(self, now: datetime | None = None) -> tuple[Path, int]:
+        """The muster list of who is inside, as a PDF in ``prints/`` beside the file; its path and
+        how many it lists."""
+        from guardpost import visits
+        from guardpost.gates import gate_name
+        from guardpost.reports import muster
+
+        now = now or self.now()
+        with contextlib.closing(self._read()) as conn:
+            inside = visits.inside(conn, now)
+            gate = gate_name(conn, self.settings.gate)
+        folder = self.settings.db_path.parent / "prints"
+        try:
+            folder.mkdir(exist_ok=True)
+        except OSError as exc:
+            raise GuardpostError(
+                "print.cannot_write", None, path=str(folder), error=exc.strerror or str(exc)
+            ) from exc
+        target = folder / f"muster-{self.settings.gate}-{now:%Y%m%d-%H%M%S}.pdf"
+        written = muster.write(
+            inside,
+            target,
+            compound=self.settings.compound.name,
+            gate=gate,
+            now=now,
+            font=self.settings.print_font,
+        )
+        return written, len(inside)
 
     def expected(self) -> list[visits.VisitRow]:
         """Visitors registered ahead who have not come yet, the soonest first."""

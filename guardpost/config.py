@@ -187,6 +187,7 @@ SCHEMA: tuple[Key, ...] = (
     Key("reader.wedge_lane", _choice("in", "out"), "in | out"),
     Key("reader.pcsc_in", _text, "Virtual PCD 00 00"),
     Key("reader.pcsc_out", _text, "Virtual PCD 00 01"),
+    Key("print.font", _text, "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"),
 )
 _BY_NAME = {k.name: k for k in SCHEMA}
 
@@ -296,6 +297,12 @@ class Settings:
             pcsc_in=v.get("reader.pcsc_in"),
             pcsc_out=v.get("reader.pcsc_out"),
         )
+
+    @property
+    def print_font(self) -> str | None:
+        """A font file that writes Chinese, for PDFs; unset: a known system CJK font."""
+        value = self.values.get("print.font")
+        return str(value) if value else None
 
     @property
     def language(self) -> str:

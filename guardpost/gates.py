@@ -32,6 +32,16 @@ def list_gates(conn: sqlite3.Connection) -> list[Gate]:
     ]
 
 
+def gate_name(conn: sqlite3.Connection, gate_id: str, lang: str | None = None) -> str:
+    """A gate's name in ``lang`` (the current language), or its id for a gate the file lacks."""
+    from guardpost.i18n import current_language
+
+    row = conn.execute("SELECT name_zh, name_en FROM gate WHERE id = ?", (gate_id,)).fetchone()
+    if row is None:
+        return gate_id
+    return str(row[0] if (lang or current_language()) == "zh-CN" else row[1])
+
+
 def add_gate(
     conn: sqlite3.Connection, gate_id: str, name_zh: str, name_en: str, kind: str, actor: str
 ) -> Gate:

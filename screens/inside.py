@@ -27,7 +27,7 @@ REFRESH_S = 30.0
 
 
 class InsideScreen(ModalScreen[None]):
-    BINDINGS = keys.bindings(keys.INSIDE_KEYS, only=("sign_out", "close"))
+    BINDINGS = keys.bindings(keys.INSIDE_KEYS, only=("sign_out", "muster", "close"))
 
     def __init__(self, booth: Booth) -> None:
         super().__init__()
@@ -111,6 +111,19 @@ class InsideScreen(ModalScreen[None]):
             return
         rows = self.booth.inside()
         tell(self, self._show, rows)
+
+    def action_muster(self) -> None:
+        self._note(t("inside.writing_muster"))
+        self._write_muster()
+
+    @work(thread=True, group="inside-muster", exclusive=True, exit_on_error=False)
+    def _write_muster(self) -> None:
+        try:
+            path, count = self.booth.write_muster()
+        except GuardpostError as exc:
+            tell(self, self._note, exc.message())
+            return
+        tell(self, self._note, t("muster.written", path=printable(str(path)), count=count))
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -65,6 +65,7 @@ TEMPERATURE_KEYS = (
 )
 INSIDE_KEYS = (
     Key("enter", "Enter", "sign_out", "keys.sign_out"),
+    Key("p,P", "P", "muster", "keys.muster"),
     Key("escape", "Esc", "close", "keys.close"),
 )
 LISTS_KEYS = (

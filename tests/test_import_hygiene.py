@@ -64,7 +64,7 @@ def test_core_module_does_not_import_the_ui(module: str) -> None:
 
 # The booth starts in a few hundred milliseconds: the registers' libraries (30-250 ms of imports
 # each) load with a register's first use, never with the booth screen.
-SLOW = ("pypinyin", "phonenumbers", "stdnum", "qrcode", "zxingcpp")
+SLOW = ("pypinyin", "phonenumbers", "stdnum", "qrcode", "zxingcpp", "fpdf", "PIL")
 
 
 def test_the_booth_screen_starts_without_the_registers_libraries() -> None:

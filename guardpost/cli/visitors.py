@@ -24,6 +24,7 @@ from guardpost.cli.common import (
 )
 from guardpost.domain import Lane, VisitCategory, VisitStatus
 from guardpost.errors import GuardpostError, UsageProblem
+from guardpost.gates import gate_name
 from guardpost.i18n import t
 from guardpost.text import printable
 
@@ -219,6 +220,7 @@ def register(app: typer.Typer) -> None:
         ctx: typer.Context,
         db: Path | None = db_option(),
         as_json: bool = json_option(),
+        pdf: Path | None = typer.Option(None, "--pdf", help=t("cli.opt_muster_pdf")),
         lang: str | None = lang_option(),
     ) -> None:
         from guardpost import visits
@@ -227,6 +229,13 @@ def register(app: typer.Typer) -> None:
         now = datetime.now()
         with open_db(s) as conn:
             rows = visits.inside(conn, now)
+            gate = gate_name(conn, s.gate)
+        if pdf is not None:
+            from guardpost.reports import muster
+
+            written = muster.write(rows, pdf, compound=s.compound.name, gate=gate, now=now, font=s.print_font)
+            typer.echo(t("cli.muster_written", path=printable(str(written)), count=len(rows)))
+            return
         if as_json:
             echo_json(
                 [
