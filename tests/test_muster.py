@@ -23,7 +23,9 @@ NOW = FIXED_NOW
 
 def text_of(path: Path) -> str:
     assert shutil.which("pdftotext"), "poppler-utils is needed to read the PDF back"
-    return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    return subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
 
 
 def admit(db: Path, minutes_ago: int, form: visits.VisitForm) -> None:
@@ -47,7 +49,9 @@ def admit(db: Path, minutes_ago: int, form: visits.VisitForm) -> None:
 def inside_db(demo_db: Path) -> Path:
     unit = a_unit(demo_db)
     admit(demo_db, 50, visits.VisitForm(VisitCategory.COURIER, company="顺丰", phone="13912345678"))
-    admit(demo_db, 20, visits.VisitForm(VisitCategory.RELATIVE, name="王晓明", phone="13812345678", unit=unit))
+    admit(
+        demo_db, 20, visits.VisitForm(VisitCategory.RELATIVE, name="王晓明", phone="13812345678", unit=unit)
+    )
     return demo_db
 
 
