@@ -413,6 +413,29 @@ class Booth:
         with contextlib.closing(self._read()) as conn:
             return visits.token_of(conn, visit_id)
 
+    def _prints(self) -> Path:
+        """Where the booth writes what is to be printed: ``prints/`` beside its file."""
+        folder = self.settings.db_path.parent / "prints"
+        try:
+            folder.mkdir(exist_ok=True)
+        except OSError as exc:
+            raise GuardpostError(
+                "print.cannot_write", None, path=str(folder), error=exc.strerror or str(exc)
+            ) from exc
+        return folder
+
+    def write_slip(self, pass_text: str, now: datetime | None = None) -> Path:
+        """A pass slip (PDF, A6) for a pass number or token, in ``prints/``."""
+        from guardpost import visits
+        from guardpost.reports import pass_slip
+
+        with contextlib.closing(self._read()) as conn:
+            slip = visits.slip_of(conn, pass_text, now or self.now())
+        target = self._prints() / f"pass-{slip.pass_no}.pdf"
+        return pass_slip.write(
+            slip, target, compound=self.settings.compound.name, font=self.settings.print_font
+        )
+
     def write_muster(self, now: datetime | None = None) -> tuple[Path, int]:
         """The muster list of who is inside, as a PDF in ``prints/`` beside the file; its path and
         how many it lists."""
@@ -424,14 +447,7 @@ class Booth:
         with contextlib.closing(self._read()) as conn:
             inside = visits.inside(conn, now)
             gate = gate_name(conn, self.settings.gate)
-        folder = self.settings.db_path.parent / "prints"
-        try:
-            folder.mkdir(exist_ok=True)
-        except OSError as exc:
-            raise GuardpostError(
-                "print.cannot_write", None, path=str(folder), error=exc.strerror or str(exc)
-            ) from exc
-        target = folder / f"muster-{self.settings.gate}-{now:%Y%m%d-%H%M%S}.pdf"
+        target = self._prints() / f"muster-{self.settings.gate}-{now:%Y%m%d-%H%M%S}.pdf"
         written = muster.write(
             inside,
             target,

@@ -12,6 +12,7 @@ import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING
 
 from guardpost import blocklist, keys, passes, validate
 from guardpost.access import stamp, store_alarm
@@ -38,6 +39,9 @@ from guardpost.policy.visits import (
     needs_consent,
 )
 from guardpost.storage import transaction
+
+if TYPE_CHECKING:
+    from guardpost.reports import pass_slip
 
 NAME, PHONE, ID, COMPANY, PLATE, UNIT, NOTE = "name", "phone", "id", "company", "plate", "unit", "note"
 FORM_FIELDS = (NAME, PHONE, ID, COMPANY, PLATE, UNIT, NOTE)
@@ -493,6 +497,27 @@ def token_of(conn: sqlite3.Connection, visit_id: int) -> str | None:
     cat, unit, start, end = row
     return _token(
         conn, visit_id, VisitCategory(cat), unit, datetime.fromisoformat(start), datetime.fromisoformat(end)
+    )
+
+
+def slip_of(conn: sqlite3.Connection, text: str, now: datetime | None = None) -> pass_slip.Slip:
+    """What a pass slip prints, for a scanned token or a typed pass number (its window is not
+    checked: a slip can be printed again for a pass that is still to come or ran out)."""
+    from guardpost.reports import pass_slip
+
+    visit_id = _visit_named(conn, text, now or datetime.now(), check_time=False)
+    row = _visit_row(conn, visit_id)
+    token = token_of(conn, visit_id) if row is not None else None
+    if row is None or token is None:
+        raise passes.PassRefused("pass.unknown")
+    return pass_slip.Slip(
+        pass_no=passes.pass_number(visit_id),
+        token=token,
+        category=VisitCategory(row["category"]),
+        name=row["name"] or row["company"],
+        unit=row["unit"],
+        valid_from=datetime.fromisoformat(row["valid_from"]),
+        valid_until=datetime.fromisoformat(row["valid_until"]),
     )
 
 

@@ -116,3 +116,67 @@ async def test_p_on_the_inside_board_writes_it_beside_the_file(inside_db: Path) 
         await until(pilot, lambda: "written" in str(screen.query_one("#inside-note").render()), timeout=15)
     [written] = list((inside_db.parent / "prints").glob("muster-east-*.pdf"))
     assert "王晓明" in text_of(written)
+
+
+def test_a_pass_slip_scans_to_its_token_and_holds_no_phone(demo_db: Path, tmp_path: Path) -> None:
+    import numpy as np
+    import zxingcpp
+    from PIL import Image
+
+    from guardpost.reports import pass_slip
+
+    conn = storage.connect(demo_db)
+    done = visits.expect(
+        conn,
+        visits.VisitForm(VisitCategory.RELATIVE, name="郑一", phone="13800001111", unit=a_unit(demo_db)),
+        asked_by="前台",
+        valid_from=NOW,
+        valid_until=NOW + timedelta(hours=4),
+        gate="east",
+        settings=make_settings(demo_db).visits,
+        now=NOW,
+    )
+    slip = visits.slip_of(conn, done.pass_no or "", NOW)  # by the number read out, as by the token
+    assert visits.slip_of(conn, done.token or "", NOW) == slip
+    conn.close()
+    path = pass_slip.write(slip, tmp_path / "slip.pdf", compound="翠湖花园")
+    text = text_of(path)
+    assert done.pass_no in text and "郑一" in text and a_unit(demo_db) in text and "13800001111" not in text
+    subprocess.run(["pdftoppm", "-r", "150", "-png", "-singlefile", str(path), str(tmp_path / "page")], check=True)
+    image = np.asarray(Image.open(tmp_path / "page.png").convert("L"))
+    assert [b.text for b in zxingcpp.read_barcodes(image)] == [done.token]
+
+
+def test_no_slip_for_a_refused_caller(demo_db: Path) -> None:
+    from guardpost import passes
+
+    conn = storage.connect(demo_db)
+    try:
+        with pytest.raises(passes.PassRefused):
+            visits.slip_of(conn, passes.pass_number(12345), NOW)
+    finally:
+        conn.close()
+
+
+async def test_p_after_a_registration_writes_the_pass_slip(demo_db: Path) -> None:
+    from test_visit_screen import typed
+
+    from guardpost_screens.forms.visit import VisitScreen
+
+    app = booth_app(demo_db, "en")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await until(pilot, lambda: app.booth_open)
+        await pilot.press("f6", "2")  # a courier: no host to ask
+        await until(pilot, lambda: isinstance(app.screen, VisitScreen))
+        screen = app.screen
+        assert isinstance(screen, VisitScreen)
+        await pilot.press("1")  # the first company
+        await typed(pilot, "")
+        await pilot.press("enter")
+        await until(pilot, lambda: screen.step == "done")
+        number = screen.result.pass_no if screen.result else None
+        assert number
+        await pilot.press("p")
+        await until(pilot, lambda: "written" in str(screen.query_one("#visit-error").render()), timeout=15)
+    slip = demo_db.parent / "prints" / f"pass-{number}.pdf"
+    assert number in text_of(slip)

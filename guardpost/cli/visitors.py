@@ -328,6 +328,23 @@ def register(app: typer.Typer) -> None:
             visit_id = visits.revoke(conn, token, by=actor())
         typer.echo(t("cli.pass_revoked", number=passes.pass_number(visit_id)))
 
+    @pass_app.command("slip", help=t("cli.pass_slip_help"))
+    def pass_slip(
+        ctx: typer.Context,
+        token: str = typer.Argument(..., help=t("cli.arg_token")),
+        pdf: Path = typer.Option(..., "--pdf", help=t("cli.opt_slip_pdf")),
+        db: Path | None = db_option(),
+        lang: str | None = lang_option(),
+    ) -> None:
+        from guardpost import visits
+        from guardpost.reports import pass_slip
+
+        s = settings(ctx, db=db, lang=lang)
+        with open_db(s) as conn:
+            slip = visits.slip_of(conn, token)
+        written = pass_slip.write(slip, pdf, compound=s.compound.name, font=s.print_font)
+        typer.echo(t("slip.written", path=printable(str(written))))
+
     @block_app.command("add", help=t("cli.blocklist_add_help"))
     def block_add(
         ctx: typer.Context,

@@ -29,6 +29,7 @@ KNOWN_FONTS = (
     "/usr/share/fonts/truetype/arphic/uming.ttc",
 )
 FONT = "cjk"
+PAGE_SIZES: dict[str, str | tuple[float, float]] = {"A4": "A4", "A6": (105.0, 148.0)}  # mm
 
 
 class NoFont(GuardpostError):
@@ -73,11 +74,12 @@ def _fc_match() -> Path | None:
     )
 
 
-def new_page(title: str, subtitle: str, font: Path) -> FPDF:
-    """An A4 document with one page begun: the title, a line under it, the CJK font set."""
+def new_page(title: str, subtitle: str, font: Path, size: str = "A4") -> FPDF:
+    """A document (A4, or A6 for a slip) with one page begun: the title, a line under it, the CJK
+    font set."""
     from fpdf import FPDF
 
-    pdf = FPDF(orientation="portrait", unit="mm", format="A4")
+    pdf = FPDF(orientation="portrait", unit="mm", format=PAGE_SIZES[size])
     pdf.set_auto_page_break(auto=True, margin=15)
     if font.suffix.lower() == ".ttc":
         pdf.add_font(FONT, fname=str(font), collection_font_number=0)
@@ -86,7 +88,7 @@ def new_page(title: str, subtitle: str, font: Path) -> FPDF:
     pdf.set_title(title)
     pdf.set_creator("guardpost")
     pdf.add_page()
-    pdf.set_font(FONT, size=16)
+    pdf.set_font(FONT, size=16 if size == "A4" else 13)
     pdf.cell(0, 10, printable(title), new_x="LMARGIN", new_y="NEXT")
     pdf.set_font(FONT, size=10)
     pdf.cell(0, 6, printable(subtitle), new_x="LMARGIN", new_y="NEXT")

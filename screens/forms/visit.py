@@ -475,6 +475,19 @@ class VisitScreen(ModalScreen[visits.VisitResult | None]):
         elif self.step == "done" and event.key in ("enter", "escape"):
             event.stop()
             self.dismiss(self.result)
+        elif self.step == "done" and event.character in ("p", "P") and self.result and self.result.pass_no:
+            event.stop()
+            self._say(t("visit.writing_slip"))
+            self._write_slip(self.result.pass_no)
+
+    @work(thread=True, group="visit-slip", exclusive=True, exit_on_error=False)
+    def _write_slip(self, number: str) -> None:
+        try:
+            path = self.booth.write_slip(number)
+        except GuardpostError as exc:
+            tell(self, self._say, exc.message())
+            return
+        tell(self, self._say, t("slip.written", path=printable(str(path))))
 
     def _consent_key(self, event: events.Key) -> None:
         key = (event.character or event.key).lower()
@@ -577,7 +590,7 @@ class VisitScreen(ModalScreen[visits.VisitResult | None]):
             lines.append(t("visit.blocked_because", reason=printable(hit.reason)))
         if result.pass_no:
             lines.append(t("visit.pass_issued", number=result.pass_no))
-        lines.append(t("visit.done_keys"))
+        lines.append(t("visit.done_keys_pass" if result.pass_no else "visit.done_keys"))
         box = self.query_one("#visit-result", Plain)
         box.show("\n".join(lines))
         box.set_class(verdict.decision == Decision.ALLOW, "allowed")
