@@ -142,7 +142,9 @@ def test_a_pass_slip_scans_to_its_token_and_holds_no_phone(demo_db: Path, tmp_pa
     path = pass_slip.write(slip, tmp_path / "slip.pdf", compound="翠湖花园")
     text = text_of(path)
     assert done.pass_no in text and "郑一" in text and a_unit(demo_db) in text and "13800001111" not in text
-    subprocess.run(["pdftoppm", "-r", "150", "-png", "-singlefile", str(path), str(tmp_path / "page")], check=True)
+    subprocess.run(
+        ["pdftoppm", "-r", "150", "-png", "-singlefile", str(path), str(tmp_path / "page")], check=True
+    )
     image = np.asarray(Image.open(tmp_path / "page.png").convert("L"))
     assert [b.text for b in zxingcpp.read_barcodes(image)] == [done.token]
 
