@@ -12,6 +12,9 @@ not a widget method returning; the terminal emulator's own paint comes on top.
 (c) start-up   spawn -> first frame with the header (compound name) / footer (F1) / a reply to a
                key sent at that moment (F1 help), median of 5
 (d) memory     VmRSS at first frame + 2 s and after 10,000 swipes (simulator at 6,000/min)
+(e) typing     (a) while a guard types in the visitor form at five keys a second: F6, a relative,
+               past the phone, a name, then the host unit typed and rubbed out over and over
+               (``3-2-1`` and five backspaces: every key asks for the unit's completions)
 """
 
 from __future__ import annotations
@@ -105,6 +108,67 @@ def sustained(big: Path, seconds: float = 60, rate: int = 1200) -> dict[str, Any
         "cpu_pct": 100 * (cpu1 - cpu0) / TICKS / ((t1 - t0) / 1e9),
         "rss_mb": rss / 1024,
         "trace_events": len(reads),
+    }
+
+
+def typing(big: Path, seconds: float = 60, rate: int = 1200, keys_per_s: float = 5.0) -> dict[str, Any]:
+    """(a) with a guard typing in a form meanwhile: the feed's latency must not suffer."""
+    import threading
+
+    db = work_copy(big, work_dir() / "feed.db")
+    base = _max_id(db)
+    trace = work_dir() / "trace-typing.json"
+    trace.unlink(missing_ok=True)
+    cfg = write_config(work_dir() / "sim-typing.toml", rate_per_min=rate, kind="sim")
+    app = PtyApp(db, reader="sim", config=cfg, trace=trace, shim=SHIM).start()
+    stop = threading.Event()
+    typed = [0]
+
+    def guard() -> None:
+        pattern = [b"3", b"-", b"2", b"-", b"1"] + [b"\x7f"] * 5
+        i = 0
+        while not stop.wait(1 / keys_per_s):
+            app.write(pattern[i % len(pattern)])
+            typed[0] += 1
+            i += 1
+
+    try:
+        if not _wait_live(app, base, 30):
+            raise RuntimeError("no live row within 30 s")
+        time.sleep(1.0)
+        for key in (b"\x1b[17~", b"1", b"\r", "王五".encode(), b"\r"):  # F6, relative, phone, name
+            app.write(key)
+            time.sleep(0.4)
+        assert app.proc is not None
+        typist = threading.Thread(target=guard, daemon=True)
+        t0 = time.monotonic_ns()
+        cpu0 = _cpu_ticks(app.proc.pid)
+        typist.start()
+        time.sleep(seconds)
+        stop.set()
+        typist.join()
+        t1 = time.monotonic_ns()
+        cpu1 = _cpu_ticks(app.proc.pid)
+        time.sleep(1.0)
+        seen, _ = app.snapshot()
+        app.write(b"\x1b")  # close the form, then quit
+        time.sleep(0.5)
+        app.quit()
+    finally:
+        stop.set()
+        app.kill()
+    reads = app.read_trace()
+    window = {i: r for i, r in reads.items() if t0 <= r <= t1}
+    lat = [(seen[i] - r) / 1e6 for i, r in window.items() if i in seen]
+    return {
+        "seconds": seconds,
+        "rate_per_min": rate,
+        "keys_typed": typed[0],
+        "keys_per_s": typed[0] / ((t1 - t0) / 1e9),
+        "reads_in_window": len(window),
+        "latency_ms": percentiles(lat),
+        "never_seen": sum(1 for i in window if i not in seen),
+        "cpu_pct": 100 * (cpu1 - cpu0) / TICKS / ((t1 - t0) / 1e9),
     }
 
 
@@ -323,7 +387,7 @@ def memory(big: Path, swipes: int = 10_000, rate: int = 6000, timeout: float = 4
 # --- all --------------------------------------------------------------------------------------
 
 
-def run(quick: bool = False, parts: str = "abcd") -> dict[str, Any]:
+def run(quick: bool = False, parts: str = "abcde") -> dict[str, Any]:
     big = ensure()
     out: dict[str, Any] = {"db": str(big), "id_column_widened": SHIM}
     if "c" in parts:
@@ -343,6 +407,8 @@ def run(quick: bool = False, parts: str = "abcd") -> dict[str, Any]:
         out["burst"] = burst(big)
     if "d" in parts:
         out["memory"] = memory(big, 2000 if quick else 10_000)
+    if "e" in parts:
+        out["typing"] = typing(big, 15 if quick else 60)
     clean_work()
     (OUT / "bench_feed.json").write_text(json.dumps(out, indent=1, ensure_ascii=False))
     return out
@@ -361,6 +427,14 @@ def report(r: dict[str, Any]) -> str:
             f"(a) {a['rate_per_min']}/min for {a['seconds']:.0f} s: {a['reads_in_window']} reads "
             f"({a['reads_per_s']:.1f}/s), read -> row on pty: {fmt_stats(a['latency_ms'])}; "
             f"never seen {a['never_seen']}; app CPU {a['cpu_pct']:.0f}% of a core",
+        ]
+    if "typing" in r:
+        e = r["typing"]
+        lines += [
+            f"(e) {e['rate_per_min']}/min for {e['seconds']:.0f} s while typing in the visitor form "
+            f"({e['keys_typed']} keys, {e['keys_per_s']:.1f}/s): {e['reads_in_window']} reads, read -> row "
+            f"on pty: {fmt_stats(e['latency_ms'])}; never seen {e['never_seen']}; "
+            f"app CPU {e['cpu_pct']:.0f}%",
         ]
     if "burst" in r:
         b = r["burst"]
@@ -396,7 +470,9 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description="live feed latency, burst, start-up and memory in a pty")
     ap.add_argument("--quick", action="store_true")
     ap.add_argument(
-        "--parts", default="abcd", help="any of a (sustained), b (burst), c (start-up), d (memory)"
+        "--parts",
+        default="abcde",
+        help="any of a (sustained), b (burst), c (start-up), d (memory), e (typing)",
     )
     args = ap.parse_args(argv)
     print(report(run(args.quick, args.parts)))

@@ -96,6 +96,8 @@ async def _scenario(db: Path, name: str) -> dict[str, Any]:
             await c.press("f6", "1")
             await c.type("13812345678")
             before = len(c.keys)
+            await c.press("enter")  # the last visit fills the form in; the guard checks it
+            await _until(pilot, lambda: isinstance(app.screen, VisitScreen) and bool(screen().value("unit")))
             await c.press("enter")
             await step("consent")
             await c.press("y")
