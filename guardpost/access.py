@@ -137,8 +137,8 @@ def _date(value: str | None) -> date | None:
 
 
 _ALARM_SQL = (
-    "INSERT INTO access_event (at, gate_id, lane, person_id, decision, reason, source, guard_id,"
-    " visit_id) VALUES (?, ?, ?, ?, 'alarm', ?, ?, ?, ?)"
+    "INSERT INTO access_event (at, gate_id, lane, uid, card_id, person_id, decision, reason, source,"
+    " guard_id, as_read, visit_id) VALUES (?, ?, ?, ?, ?, ?, 'alarm', ?, ?, ?, ?, ?)"
 )
 
 
@@ -152,11 +152,14 @@ def store_alarm(
     source: Source,
     visit_id: int | None = None,
     person_id: int | None = None,
+    card: tuple[str | None, int | None, str | None] = (None, None, None),
     guard: Guard | None = None,
 ) -> int:
     """An alarm that is not a card's (a caller on the block list, a fever) as an event like a
     swipe's, so that the feed shows it, the banner rings and F5 acknowledges it, as for a lost card.
-    In the caller's transaction: the visit or the reading and its alarm are stored together."""
+    In the caller's transaction: the visit or the reading and its alarm are stored together.
+    ``card``: the uid, card id and what the reader sent of the swipe it concerns, so that the
+    banner names an unknown card too."""
     assert REASONS[reason] == Decision.ALARM, reason
     cur = conn.execute(
         _ALARM_SQL,
@@ -164,10 +167,13 @@ def store_alarm(
             stamp(at),
             gate,
             lane.value,
+            card[0],
+            card[1],
             person_id,
             reason.value,
             source.value,
             guard.id if guard else None,
+            card[2],
             visit_id,
         ),
     )

@@ -50,7 +50,7 @@ _B36 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 _TOKEN = re.compile(
     r"GP1\.([0-9A-Z]{1,10})\.([A-Z])\.([0-9A-Z-]{1,16})\.([0-9A-Z]{1,8})\.([0-9A-Z]{1,8})\.([A-Z2-7]{16})"
 )
-_PASS_NO = re.compile(r"\d{8}")
+_PASS_NO = re.compile(r"\d{2,8}")  # read out without its leading zeros too
 
 
 class PassRefused(GuardpostError):
@@ -163,6 +163,7 @@ def visit_of_number(text: str) -> int:
     digits = text.strip().translate({code: code - 0xFEE0 for code in range(0xFF10, 0xFF1A)})
     if not _PASS_NO.fullmatch(digits):
         raise PassRefused("pass.bad_number")
+    digits = digits.zfill(8)
     from stdnum import luhn
     from stdnum.exceptions import ValidationError
 

@@ -49,12 +49,15 @@ def record(
     with transaction(conn):
         person_id = None
         lane = Lane.IN
+        card: tuple[str | None, int | None, str | None] = (None, None, None)
         if event_id is not None:
             row = conn.execute(
-                "SELECT person_id, lane, visit_id FROM access_event WHERE id = ?", (event_id,)
+                "SELECT person_id, lane, visit_id, uid, card_id, as_read FROM access_event WHERE id = ?",
+                (event_id,),
             ).fetchone()
             if row:
                 person_id, lane, visit_id = row[0], Lane(row[1]), visit_id or row[2]
+                card = (row[3], row[4], row[5])
         cur = conn.execute(
             "INSERT INTO temperature_reading (at, celsius, fever, mask, person_id, event_id, visit_id,"
             " gate_id, guard_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -80,6 +83,7 @@ def record(
                 source=Source.TEMPERATURE,
                 visit_id=visit_id,
                 person_id=person_id,
+                card=card,
                 guard=guard,
             )
     return Reading(int(cur.lastrowid or 0), celsius, fever, mask)

@@ -168,6 +168,28 @@ class VisitResult:
     token: str | None = None
     expected_leave_at: datetime | None = None
     blocked: tuple[blocklist.BlockHit, ...] = ()
+    # the same caller was still inside on these passes: left without signing out, now closed
+    # (marked as not a real sign-out), so the inside-now board and the muster list count them once
+    was_inside: tuple[str, ...] = ()
+
+
+def _still_inside(conn: sqlite3.Connection, v: CleanVisit) -> list[int]:
+    """Visits of the same caller still open: the same phone, or the same name to the same unit."""
+    found: set[int] = set()
+    if v.phone:
+        found |= {
+            r[0]
+            for r in conn.execute("SELECT id FROM visit WHERE status = 'inside' AND phone = ?", (v.phone,))
+        }
+    if v.name and v.unit_id is not None:
+        found |= {
+            r[0]
+            for r in conn.execute(
+                "SELECT id FROM visit WHERE status = 'inside' AND name = ? AND host_unit_id = ?",
+                (v.name, v.unit_id),
+            )
+        }
+    return sorted(found)
 
 
 def _text(value: str, field_name: str, problems: list[FieldProblem]) -> str | None:
@@ -375,6 +397,9 @@ def register(
             expected_leave_at=leave,
             valid=(valid_from, valid_until) if verdict.admits else (None, None),
         )
+        earlier = [i for i in _still_inside(conn, visit) if i != visit_id] if verdict.admits else []
+        for other in earlier:
+            _mark_left(conn, other, gate, now, auto=True)
         for step in steps:
             _insert_consent(conn, visit_id, step, guard, now)
         if not steps:
@@ -410,7 +435,9 @@ def register(
         if verdict.admits:
             token = _token(conn, visit_id, visit.category, visit.unit, valid_from, valid_until)
             number = passes.pass_number(visit_id)
-    return VisitResult(visit_id, verdict, number, token, leave, tuple(hits))
+    return VisitResult(
+        visit_id, verdict, number, token, leave, tuple(hits), tuple(passes.pass_number(i) for i in earlier)
+    )
 
 
 def _insert_visit(

@@ -65,7 +65,7 @@ def visit_count(db: Path) -> int:
     return int(rows(db, "SELECT count(*) FROM visit")[0][0])
 
 
-async def test_a_returning_relative_is_registered_in_two_keys_after_the_phone(demo_db: Path) -> None:
+async def test_a_returning_relative_is_registered_in_three_keys_after_the_phone(demo_db: Path) -> None:
     unit = a_unit(demo_db)
     earlier_visit(demo_db, name="王晓明", phone="13812345678", unit=unit, plate="粤B12345")
     app = booth_app(demo_db, "en")
@@ -73,12 +73,20 @@ async def test_a_returning_relative_is_registered_in_two_keys_after_the_phone(de
         await until(pilot, lambda: app.booth_open)
         await pilot.press("f6", "1")
         await typed(pilot, "13812345678")
-        await pilot.press("enter")  # 1: the last visit fills the form, on to the host
+        await pilot.press("enter")  # 1: the last visit fills the form, and waits to be checked
         screen = app.screen
         assert isinstance(screen, VisitScreen)
+        await until(pilot, lambda: screen.field("unit").value == unit)
+        assert screen.field("name").value == "王晓明" and screen.step == "fields"
+        assert getattr(screen.focused, "id", None) == "visit-unit"
+        # a guard typing on as if nothing were filled in never gives consent with a "y"
+        await typed(pilot, "y")
+        await pilot.pause(0.2)
+        assert screen.step == "fields" and screen.field("unit").value == unit + "y"
+        screen.field("unit").value = unit
+        await pilot.press("enter")  # 2: checked, on to the host
         await until(pilot, lambda: screen.step == "consent")
-        assert screen.field("name").value == "王晓明" and screen.field("unit").value == unit
-        await pilot.press("y")  # 2: the host agrees
+        await pilot.press("y")  # 3: the host agrees
         await until(pilot, lambda: screen.step == "done")
         text = str(screen.query_one("#visit-result").render())
         assert "admitted" in text and "Pass" in text
@@ -581,3 +589,36 @@ async def test_an_expected_visitor_comes_in_by_the_number_read_out(demo_db: Path
         assert "郑一" in str(screen.query_one("#visit-result").render())
     assert rows(demo_db, "SELECT status FROM visit") == [("inside",)]
     assert rows(demo_db, "SELECT count(*) FROM access_event") == [(0,)]  # never taken for a card
+
+
+async def test_lo_is_measured_again_into_an_empty_box(demo_db: Path) -> None:
+    app = booth_app(demo_db, "en")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: app.booth_open)
+        await pilot.press("f8")
+        await typed(pilot, "Lo")
+        await pilot.press("enter")
+        await until(pilot, lambda: "again" in str(app.screen.query_one("#temperature-error").render()))
+        await typed(pilot, "36.8")
+        await pilot.press("enter")
+        await until(pilot, lambda: rows(demo_db, "SELECT celsius FROM temperature_reading") == [(36.8,)])
+
+
+async def test_a_refused_field_gets_the_focus_and_the_next_key(demo_db: Path) -> None:
+    app = booth_app(demo_db, "en")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await until(pilot, lambda: app.booth_open)
+        await pilot.press("f6", "1")
+        await pilot.press("enter")  # no phone
+        await typed(pilot, "[x")
+        await pilot.press("enter")
+        await typed(pilot, a_unit(demo_db))
+        await pilot.press("enter")
+        screen = app.screen
+        assert isinstance(screen, VisitScreen)
+        await until(pilot, lambda: "Name" in str(screen.query_one("#visit-error").render()))
+        await pilot.pause(0.1)
+        assert getattr(screen.focused, "id", None) == "visit-name"
+        await typed(pilot, "z")
+        await until(pilot, lambda: screen.value("name") == "[xz")
+        assert screen.value("phone") == ""

@@ -30,6 +30,7 @@ from guardpost.visits import ConsentStep, FormRefused, VisitForm
 
 NOW = datetime(2026, 12, 1, 10, 0, 0)
 GIVEN = [ConsentStep(ConsentOutcome.GIVEN, ConsentChannel.FRONT_DESK, by_whom="前台小李")]
+REFUSED = ConsentStep(ConsentOutcome.REFUSED, ConsentChannel.FRONT_DESK, by_whom="住户")
 
 
 @pytest.fixture
@@ -263,6 +264,16 @@ def test_a_fever_at_a_swipe_rings_for_the_resident_and_a_normal_reading_does_not
         card[2],
         Lane.OUT,
     )
+    assert alarm.uid == card[0]  # the card is named, as for an unknown card with nobody behind it
+    conn.execute(
+        "INSERT INTO access_event (at, gate_id, lane, uid, decision, reason, source)"
+        " VALUES (?, 'east', 'in', '72FD18D8', 'deny', 'unknown_card', 'wedge')",
+        (str(NOW),),
+    )
+    unknown = conn.execute("SELECT max(id) FROM access_event").fetchone()[0]
+    temperature.record(conn, "37.5", gate="east", threshold_c=37.3, event_id=unknown, now=NOW)
+    newest = events.open_alarms(conn, NOW - timedelta(hours=1), "east")[0]
+    assert (newest.reason, newest.shown_number, newest.person) == (Reason.FEVER, "72FD18D8", None)
 
 
 @given(c=st.floats(34.0, 43.0), threshold=st.sampled_from([37.0, 37.3, 37.5]))
@@ -417,6 +428,15 @@ def test_a_mistyped_pass_number_is_caught_by_its_check_digit(visit: int, digit: 
     wrong = number[:digit] + str((int(number[digit]) + delta) % 10) + number[digit + 1 :]
     with pytest.raises(passes.PassRefused):
         passes.visit_of_number(wrong)
+    # read out without its leading zeros, it is the same pass
+    assert passes.visit_of_number(number.lstrip("0") or "0") == visit or len(number.lstrip("0")) < 2
+
+
+def test_a_pass_number_is_at_least_two_digits() -> None:
+    for text in ("", "7", "123456789", "12a4"):
+        with pytest.raises(passes.PassRefused) as caught:
+            passes.visit_of_number(text)
+        assert caught.value.key == "pass.bad_number"
 
 
 # --- leaving, inside now, returning visitors ----------------------------------------------------
@@ -516,3 +536,39 @@ def test_precheck_names_bad_fields_and_sees_the_block_list_before_the_host_is_as
     assert visits.precheck(
         conn, VisitForm(VisitCategory.RELATIVE, name="周九", unit=a_unit(conn)), vs, today=NOW.date()
     )
+
+
+def test_the_same_caller_registered_again_while_inside_is_counted_once(conn, vs) -> None:  # noqa: ANN001
+    unit = a_unit(conn)
+    first = register(
+        conn, vs, VisitForm(VisitCategory.RELATIVE, name="王小明", phone="13800138000", unit=unit)
+    )
+    # left by another way without signing out, and comes back: the same phone
+    again = register(
+        conn,
+        vs,
+        VisitForm(VisitCategory.RELATIVE, name="王小明", phone="13800138000", unit=unit),
+        now=NOW + timedelta(hours=1),
+    )
+    assert again.was_inside == (first.pass_no,)
+    assert [i.visit_id for i in visits.inside(conn, NOW + timedelta(hours=1))] == [again.visit_id]
+    assert conn.execute(
+        "SELECT status, auto_signed_out FROM visit WHERE id = ?", (first.visit_id,)
+    ).fetchone() == (
+        "left",
+        1,
+    )
+    # the same name to the same unit, without a phone, is the same caller too
+    third = register(
+        conn, vs, VisitForm(VisitCategory.RELATIVE, name="王小明", unit=unit), now=NOW + timedelta(hours=2)
+    )
+    assert third.was_inside == (again.pass_no,)
+    # a refused caller closes nothing
+    refused = register(
+        conn,
+        vs,
+        VisitForm(VisitCategory.RELATIVE, name="王小明", unit=unit),
+        steps=[REFUSED],
+        now=NOW + timedelta(hours=3),
+    )
+    assert refused.was_inside == () and len(visits.inside(conn, NOW + timedelta(hours=3))) == 1

@@ -78,6 +78,10 @@ class TemperatureScreen(ModalScreen[Reading | None]):
             validate.temperature(event.value)
         except validate.Invalid as exc:
             self._error(exc.message())
+            if exc.key == "validate.temperature.measure_again":
+                event.input.value = ""  # the thermometer's "Lo" is not a reading to correct
+            else:
+                event.input.select_all()  # kept, and the next reading typed replaces it
             return
         self._store(event.value)
 

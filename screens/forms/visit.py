@@ -21,7 +21,7 @@ from textual.timer import Timer
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from guardpost import visits
+from guardpost import validate, visits
 from guardpost.booth import Booth
 from guardpost.domain import ConsentChannel, ConsentOutcome, Decision, LockdownLevel, VisitCategory
 from guardpost.errors import GuardpostError
@@ -147,7 +147,7 @@ class VisitScreen(ModalScreen[visits.VisitResult | None]):
                 keep.get(name, ""),
                 id=f"visit-{name}",
                 compact=True,
-                max_length=visits.TEXT_MAX + 10,
+                max_length=validate.NAME_MAX if name == visits.NAME else visits.TEXT_MAX + 10,
                 select_on_focus=False,
             )
             label = Plain(t(f"visit.field.{name}") + mark, classes="visit-label")
@@ -344,12 +344,22 @@ class VisitScreen(ModalScreen[visits.VisitResult | None]):
             return  # the guard moved on (another category, another number) meanwhile
         if found is not None:
             # the guard chose the category: only the fields it asks are filled, never switched
+            filled = []
             for name in (visits.NAME, visits.UNIT, visits.PLATE, visits.COMPANY):
                 value = getattr(found, name)
                 if value and self.query(f"#visit-{name}") and not self.value(name).strip():
                     self.field(name).value = value
+                    filled.append(name)
             self.query_one("#visit-hosts").display = False
             self._say(t("visit.returning"))
+            if filled:
+                # the guard checks what was filled in and confirms it with Enter: a form that moved
+                # on to the host by itself would take the next key typed (a "y" in a name) as consent
+                wanted = self.wanted()
+                missing = [n for n in self.order() if wanted.get(n) and not self.field(n).value.strip()]
+                required = [n for n in self.order() if wanted.get(n)]
+                self.set_focus(self.field(missing[0] if missing else required[-1]))
+                return
         self._next_after(visits.PHONE)
 
     # --- consent --------------------------------------------------------------------------------
@@ -515,7 +525,7 @@ class VisitScreen(ModalScreen[visits.VisitResult | None]):
         self.steps = []
         self.channel_at = 0
         self.query_one("#visit-consent", Plain).show("")
-        self.field(self.order()[0]).focus()
+        self.set_focus(self.field(self.order()[0]))  # at once: a refusal then focuses its field
 
     def _override_done(self, reason: str) -> None:
         if not reason.strip():
@@ -590,6 +600,8 @@ class VisitScreen(ModalScreen[visits.VisitResult | None]):
             lines.append(t("visit.blocked_because", reason=printable(hit.reason)))
         if result.pass_no:
             lines.append(t("visit.pass_issued", number=result.pass_no))
+        if result.was_inside:
+            lines.append(t("visit.was_inside", numbers=", ".join(result.was_inside)))
         lines.append(t("visit.done_keys_pass" if result.pass_no else "visit.done_keys"))
         box = self.query_one("#visit-result", Plain)
         box.show("\n".join(lines))
