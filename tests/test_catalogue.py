@@ -14,6 +14,8 @@ from guardpost.config import SCHEMA
 from guardpost.events import Filter
 from guardpost.i18n import LANGUAGES, catalogue
 from guardpost.policy import REASONS
+from guardpost.reports import muster
+from guardpost_screens import lists
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = sorted([*(ROOT / "guardpost").rglob("*.py"), *(ROOT / "screens").rglob("*.py")])
@@ -148,6 +150,8 @@ DYNAMIC: dict[str, list[str]] = {
     "visit.pass_scanned": list(domain.Lane),
     "cli.pass_used": list(domain.Lane),
     "inside.col": ["pass", "entered", "minutes", "category", "who", "unit", "state"],
+    "lists.col": [c for cols in lists.COLUMNS.values() for c in cols],
+    "muster.col": list(muster.COLUMNS),
     "visit.field": [
         "name",
         "phone",

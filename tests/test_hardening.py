@@ -518,7 +518,8 @@ async def test_the_not_saved_banner_goes_when_the_last_held_swipe_is_stored(
         locker.execute("ROLLBACK")
         locker.close()
         await until(pilot, lambda: not banner.display)
-        assert any("now saved" in n.message for n in app._notifications)
+        # the note follows the banner's going, through the same queue
+        await until(pilot, lambda: any("now saved" in n.message for n in app._notifications))
         assert len(app.booth_screen.feed.rows) == 1
 
 
@@ -655,6 +656,9 @@ async def test_a_key_held_at_a_full_field_is_told_once(demo_db: Path) -> None:
         for _ in range(30):  # key repeat: far more than the 20 the field takes
             await pilot.press("1")
             await pilot.pause(0.04)
+        # the card-reader check holds the last digits a moment before it gives them to the field
+        await until(pilot, lambda: len(field.value) == 20)
+        await pilot.pause(0.3)
         assert len(field.value) == 20
         notes = [n for n in app._notifications if "at most" in n.message or "20" in n.message]
         assert len(notes) == 1, [n.message for n in app._notifications]

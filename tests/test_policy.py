@@ -163,7 +163,13 @@ def test_decide_never_raises_and_stays_in_the_table(
 
 def test_reasons_have_valid_decisions() -> None:
     assert set(REASONS.values()) <= {ALLOW, DENY, ALARM}
-    assert {r for r, d in REASONS.items() if d == ALARM} == {"lost", "blacklisted", "blacklisted_person"}
+    assert {r for r, d in REASONS.items() if d == ALARM} == {
+        "lost",
+        "blacklisted",
+        "blacklisted_person",
+        "visitor_blocked",  # a caller on the block list (policy.visits.ALARM_EVENTS)
+        "fever",
+    }
 
 
 @pytest.mark.parametrize("code", sorted(REASONS))
