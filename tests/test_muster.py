@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 from conftest import FIXED_NOW, booth_app, make_settings
-from test_visit_screen import a_unit, until
+from test_visit_screen import a_unit, admitted, until
 
 from guardpost import storage, visits
-from guardpost.domain import ConsentChannel, ConsentOutcome, LockdownLevel, VisitCategory
+from guardpost.domain import VisitCategory
 from guardpost.errors import GuardpostError
 from guardpost.i18n import set_language
 from guardpost.reports import muster, pdf
@@ -29,20 +29,7 @@ def text_of(path: Path) -> str:
 
 
 def admit(db: Path, minutes_ago: int, form: visits.VisitForm) -> None:
-    conn = storage.connect(db)
-    try:
-        visits.register(
-            conn,
-            form,
-            [visits.ConsentStep(ConsentOutcome.GIVEN, ConsentChannel.FRONT_DESK)],
-            gate="east",
-            level=LockdownLevel.NORMAL,
-            settings=make_settings(db).visits,
-            fever_threshold_c=37.3,
-            now=NOW - timedelta(minutes=minutes_ago),
-        )
-    finally:
-        conn.close()
+    admitted(db, form, NOW - timedelta(minutes=minutes_ago))
 
 
 @pytest.fixture

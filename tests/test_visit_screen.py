@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 import time
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -43,22 +43,26 @@ async def typed(pilot, text: str) -> None:  # noqa: ANN001
         await pilot.pause(0.05)  # a person's pace: never a reader's burst
 
 
-def earlier_visit(db: Path, **fields: str) -> None:
-    settings = booth_app(db).settings.visits
+def admitted(db: Path, form: visits.VisitForm, now: datetime) -> None:
+    """A caller registered (the host agreed at the front desk) at ``now``, as the booth would."""
     conn = storage.connect(db)
     try:
         visits.register(
             conn,
-            visits.VisitForm(VisitCategory.RELATIVE, **fields),
+            form,
             [visits.ConsentStep(ConsentOutcome.GIVEN, ConsentChannel.FRONT_DESK)],
             gate="east",
             level=LockdownLevel.NORMAL,
-            settings=settings,
+            settings=booth_app(db).settings.visits,
             fever_threshold_c=37.3,
-            now=FIXED_NOW - timedelta(days=3),
+            now=now,
         )
     finally:
         conn.close()
+
+
+def earlier_visit(db: Path, **fields: str) -> None:
+    admitted(db, visits.VisitForm(VisitCategory.RELATIVE, **fields), FIXED_NOW - timedelta(days=3))
 
 
 def visit_count(db: Path) -> int:
