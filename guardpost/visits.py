@@ -310,15 +310,21 @@ def closing_of(day: date, settings: VisitSettings) -> datetime:
 WHEN_FORMATS = ("%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S")
 
 
-def parse_when(text: str, now: datetime) -> datetime:
-    """``YYYY-MM-DD HH:MM`` (or with a ``T``, or seconds) or ``HH:MM`` (today); ValueError if not."""
+def parse_when(text: str, now: datetime, *, after: datetime | None = None) -> datetime:
+    """``YYYY-MM-DD HH:MM`` (or with a ``T``, or seconds) or ``HH:MM`` (today); ValueError if not.
+
+    ``after``: an end time; ``HH:MM`` not later than it is that time the next day (at 23:48 a
+    pass "until 01:00" means tonight, not last night)."""
     s = validate.normalise(text)
     for fmt in WHEN_FORMATS:
         try:
             return datetime.strptime(s, fmt)
         except ValueError:
             pass
-    return datetime.combine(now.date(), datetime.strptime(s, "%H:%M").time())
+    when = datetime.combine(now.date(), datetime.strptime(s, "%H:%M").time())
+    if after is not None and when <= after:
+        when += timedelta(days=1)
+    return when
 
 
 def expected_window(
@@ -537,6 +543,10 @@ def slip_of(conn: sqlite3.Connection, text: str, now: datetime | None = None) ->
     token = token_of(conn, visit_id) if row is not None else None
     if row is None or token is None:
         raise passes.PassRefused("pass.unknown")
+    if row["revoked_at"]:  # a slip never looks like a good pass when the gate would refuse it
+        raise passes.PassRefused("pass.revoked", at=str(row["revoked_at"])[:16])
+    if row["status"] in (VisitStatus.LEFT, VisitStatus.REFUSED):
+        raise passes.PassRefused("pass.used")
     return pass_slip.Slip(
         pass_no=passes.pass_number(visit_id),
         token=token,

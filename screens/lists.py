@@ -9,8 +9,9 @@ login exists). Every rule is the core's (``visits``, ``blocklist``), read and wr
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import events, on, work
@@ -23,7 +24,7 @@ from guardpost.booth import Booth
 from guardpost.domain import BlockKind, Lane, VisitCategory
 from guardpost.errors import GuardpostError
 from guardpost.i18n import t
-from guardpost.text import printable
+from guardpost.text import cut, printable
 
 from . import keys
 from .forms.entry import Entry, EntryForm
@@ -36,6 +37,7 @@ if TYPE_CHECKING:
     from guardpost import blocklist, visits
 
 EXPECTED, BLOCKED = "expected", "blocked"
+REASON_SHOWN = 36  # cells of a block-list reason in the table: the columns after it stay in view
 KIND_KEYS = {"1": BlockKind.PERSON, "2": BlockKind.PHONE, "3": BlockKind.PLATE}
 COLUMNS = {
     EXPECTED: ("pass", "name", "unit", "category", "from", "until"),
@@ -46,10 +48,11 @@ COLUMNS = {
 class ListsScreen(ModalScreen[None]):
     BINDINGS = keys.bindings(keys.LISTS_KEYS, only=("close",))
 
-    def __init__(self, booth: Booth, shown: str = EXPECTED) -> None:
+    def __init__(self, booth: Booth, shown: str = EXPECTED, note: str = "") -> None:
         super().__init__()
         self.booth = booth
         self.shown = shown
+        self.first_note = note
         self.expected: list[visits.VisitRow] = []
         self.blocked: list[blocklist.BlockEntry] = []
         self.choosing_kind = False
@@ -64,7 +67,24 @@ class ListsScreen(ModalScreen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#lists-table").focus()
-        self._load()
+        self._load(self.first_note)
+
+    def _form(self, form: EntryForm, done: Callable[[Any], tuple[str, str] | None]) -> None:
+        """A form in place of the lists, over the booth screen alone, then the lists again.
+
+        Not over the lists: with two windows over it, Textual stops repainting the booth screen
+        (its clock, the feed and a new alarm in the banner stay as they were until the form closes).
+        ``done`` gives the list to show and a note for it, or None for the list as it was."""
+        app, booth, shown = self.app, self.booth, self.shown
+
+        def back(result: Any) -> None:
+            after = done(result) if result is not None else None
+            tab, note = after if after is not None else (shown, "")
+            app.push_screen(ListsScreen(booth, tab, note))
+
+        self.dismiss(None)
+        # pushed from the App: a screen's result goes to the one that asked, and the lists are gone
+        app.call_later(app.push_screen, form, back)
 
     # --- reading ----------------------------------------------------------------------------------
     @work(thread=True, group="lists-load", exclusive=True, exit_on_error=False)
@@ -110,7 +130,7 @@ class ListsScreen(ModalScreen[None]):
                     Text(t(f"block.kind.{b.kind}")),
                     Text(printable(b.value)),
                     Text(b.id_last4 or ""),
-                    Text(printable(b.reason)),
+                    Text(cut(printable(b.reason), REASON_SHOWN)),  # whole in the file
                     Text(printable(b.added_by)),
                     Text(f"{b.added_at:%Y-%m-%d %H:%M}"),
                     key=str(b.entry_id),
@@ -167,16 +187,15 @@ class ListsScreen(ModalScreen[None]):
             until = None
             if v["until"].strip():
                 try:
-                    until = visits.parse_when(v["until"], self.booth.now())
+                    now = self.booth.now()
+                    until = visits.parse_when(v["until"], now, after=now)
                 except ValueError:
                     raise visits.FormRefused([visits.FieldProblem("until", "lists.bad_until")]) from None
             form = visits.VisitForm(VisitCategory.RELATIVE, name=v["name"], phone=v["phone"], unit=v["unit"])
             return self.booth.expect_visit(form, asked_by=v["asked_by"], until=until)
 
-        def done(result: visits.VisitResult | None) -> None:
-            if result is not None:
-                self.shown = EXPECTED
-                self._load(t("lists.expected_added", number=result.pass_no or "-"))
+        def done(result: visits.VisitResult) -> tuple[str, str]:
+            return EXPECTED, t("lists.expected_added", number=result.pass_no or "-")
 
         entries = [
             Entry("name", "visit.field.name", required=True),
@@ -185,7 +204,7 @@ class ListsScreen(ModalScreen[None]):
             Entry("until", "lists.field.until"),
             Entry("asked_by", "lists.field.asked_by", required=True),
         ]
-        self.app.push_screen(EntryForm(t("lists.expect_title"), entries, store, form_id="expect"), done)
+        self._form(EntryForm(t("lists.expect_title"), entries, store, form_id="expect"), done)
 
     def _add_block(self, kind: BlockKind) -> None:
         value_label = {BlockKind.PERSON: "visit.field.name", BlockKind.PHONE: "visit.field.phone"}
@@ -217,10 +236,8 @@ class ListsScreen(ModalScreen[None]):
                 kind, v["value"], reason=v["reason"], by=v["by"], id_last4=v.get("last4") or None
             )
 
-        def done(entry: int | None) -> None:
-            if entry is not None:
-                self.shown = BLOCKED
-                self._load(t("lists.blocked_added", entry=entry))
+        def done(entry: int) -> tuple[str, str]:
+            return BLOCKED, t("lists.blocked_added", entry=entry)
 
         fields_of = {
             "block.needs_reason": "reason",
@@ -229,7 +246,7 @@ class ListsScreen(ModalScreen[None]):
             "block.already": "value",
         }
         title = t("lists.block_title", kind=t(f"block.kind.{kind}"))
-        self.app.push_screen(EntryForm(title, entries, store, fields_of=fields_of, form_id="block"), done)
+        self._form(EntryForm(title, entries, store, fields_of=fields_of, form_id="block"), done)
 
     @on(DataTable.RowSelected, "#lists-table")
     def _row_chosen(self, event: DataTable.RowSelected) -> None:
@@ -263,9 +280,8 @@ class ListsScreen(ModalScreen[None]):
             self.booth.unblock(b.entry_id, by=v["by"])
             return b.entry_id
 
-        def done(entry: int | None) -> None:
-            if entry is not None:
-                self._load(t("lists.blocked_removed", entry=entry))
+        def done(entry: int) -> tuple[str, str]:
+            return BLOCKED, t("lists.blocked_removed", entry=entry)
 
         title = t("lists.unblock_title", entry=b.entry_id, value=printable(b.value))
         form = EntryForm(
@@ -275,7 +291,7 @@ class ListsScreen(ModalScreen[None]):
             fields_of={"block.needs_who": "by"},
             form_id="unblock",
         )
-        self.app.push_screen(form, done)
+        self._form(form, done)
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -39,18 +39,24 @@ async def test_a_phone_is_put_on_the_block_list_and_taken_off_saying_who(demo_db
         await until(pilot, lambda: "empty" in str(screen.query_one("#lists-note").render()))
         await pilot.press("a", "2")  # add: a phone
         await until(pilot, lambda: isinstance(app.screen, EntryForm))
+        # one window over the booth screen, never two: Textual keeps painting the feed and banner
+        assert app.screen_stack[-2] is app.booth_screen
         await fill(pilot, "139 1234 5678", "[/]多次推销骚扰", "张主管")
-        await until(pilot, lambda: app.screen is screen and bool(screen.blocked))
+        # the form took the lists' place over the booth screen; the lists come back after it
+        await until(pilot, lambda: isinstance(app.screen, ListsScreen) and bool(app.screen.blocked))
+        screen = app.screen
+        assert isinstance(screen, ListsScreen) and screen.shown == BLOCKED
         assert rows(demo_db, "SELECT kind, value, reason, added_by FROM blocklist") == [
             ("phone", "13912345678", "[/]多次推销骚扰", "张主管")
         ]
         assert "[/]多次推销骚扰" in table_text(screen)  # shown as typed, never as markup
-        assert "entry 1" in str(screen.query_one("#lists-note").render())
+        await until(pilot, lambda: "entry 1" in str(screen.query_one("#lists-note").render()))
         # Delete asks who takes it off; the entry is kept as removed, with who and when
         await pilot.press("delete")
         await until(pilot, lambda: isinstance(app.screen, EntryForm))
         await fill(pilot, "李主管")
-        await until(pilot, lambda: app.screen is screen and not screen.blocked)
+        await until(pilot, lambda: isinstance(app.screen, ListsScreen) and not app.screen.blocked)
+        screen = app.screen
     assert rows(demo_db, "SELECT removed_by, removed_at IS NOT NULL FROM blocklist") == [("李主管", 1)]
     assert rows(demo_db, "SELECT action, actor FROM audit ORDER BY id") == [
         ("blocklist.add", "张主管"),
@@ -92,15 +98,21 @@ async def test_a_visitor_registered_ahead_is_let_in_from_the_list(demo_db: Path)
         assert isinstance(screen, ListsScreen) and screen.shown == EXPECTED
         await pilot.press("a")
         await until(pilot, lambda: isinstance(app.screen, EntryForm))
+        form = app.screen
+        await pilot.press("down", "down", "up")  # the arrows move between the fields too
+        assert getattr(form.focused, "id", None) == "entry-phone"
+        await pilot.press("up")
         await fill(pilot, "郑一", "13800001111", unit, "", "前台小王")
-        await until(pilot, lambda: app.screen is screen and bool(screen.expected))
+        await until(pilot, lambda: isinstance(app.screen, ListsScreen) and bool(app.screen.expected))
+        screen = app.screen
+        assert isinstance(screen, ListsScreen)
         [(visit_id, status, name)] = rows(demo_db, "SELECT id, status, name FROM visit")
         assert (status, name) == ("expected", "郑一")
         assert rows(demo_db, "SELECT channel, outcome, by_whom FROM consent") == [
             ("pre_registered", "given", "前台小王")
         ]
         number = screen.expected[0].pass_no
-        assert number in str(screen.query_one("#lists-note").render())
+        await until(pilot, lambda: number in str(screen.query_one("#lists-note").render()))
         assert "郑一" in table_text(screen)
         # Enter on the row, Y: in on the pass, as F6 0 and the number would
         await pilot.press("enter")

@@ -572,3 +572,24 @@ def test_the_same_caller_registered_again_while_inside_is_counted_once(conn, vs)
         now=NOW + timedelta(hours=3),
     )
     assert refused.was_inside == () and len(visits.inside(conn, NOW + timedelta(hours=3))) == 1
+
+
+def test_an_end_at_a_clock_time_already_past_today_is_tomorrow() -> None:
+    late = datetime(2026, 12, 1, 23, 48)
+    assert visits.parse_when("01:00", late, after=late) == datetime(2026, 12, 2, 1, 0)
+    assert visits.parse_when("23:59", late, after=late) == datetime(2026, 12, 1, 23, 59)
+    assert visits.parse_when("01:00", late) == datetime(2026, 12, 1, 1, 0)  # a start: as written
+    assert visits.parse_when("2026-12-01 06:00", late, after=late) == datetime(2026, 12, 1, 6, 0)
+    with pytest.raises(ValueError):
+        visits.parse_when("25:99", late, after=late)
+
+
+def test_no_slip_for_a_pass_the_gate_would_refuse(conn, vs) -> None:  # noqa: ANN001
+    first = register(
+        conn, vs, VisitForm(VisitCategory.RELATIVE, name="王小明", phone="13800138000", unit=a_unit(conn))
+    )
+    assert visits.slip_of(conn, first.pass_no or "", NOW).pass_no == first.pass_no
+    visits.sign_out(conn, first.visit_id, gate="east", now=NOW + timedelta(hours=1))
+    with pytest.raises(passes.PassRefused) as caught:
+        visits.slip_of(conn, first.pass_no or "", NOW + timedelta(hours=1))
+    assert caught.value.key == "pass.used"

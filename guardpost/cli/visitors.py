@@ -45,14 +45,14 @@ def _lane(text: str) -> Lane:
         raise UsageProblem("cli.bad_lane", None, lane=text) from None
 
 
-def _when(text: str | None, now: datetime, option: str) -> datetime | None:
+def _when(text: str | None, now: datetime, option: str, after: datetime | None = None) -> datetime | None:
     """``YYYY-MM-DD HH:MM``, ``YYYY-MM-DDTHH:MM`` or ``HH:MM`` (today), as ``visits.parse_when``."""
     from guardpost import visits
 
     if not text:
         return None
     try:
-        return visits.parse_when(text, now)
+        return visits.parse_when(text, now, after=after)
     except ValueError:
         raise GuardpostError("cli.bad_time", None, option=option, value=printable(text.strip())) from None
 
@@ -111,9 +111,9 @@ def register(app: typer.Typer) -> None:
 
         s = settings(ctx, db=db, gate=gate, lang=lang)
         now = datetime.now()
-        valid_from, valid_until = visits.expected_window(
-            now, s.visits, _when(start, now, "--from"), _when(until, now, "--until")
-        )
+        start_at = _when(start, now, "--from")
+        until_at = _when(until, now, "--until", after=start_at or now)
+        valid_from, valid_until = visits.expected_window(now, s.visits, start_at, until_at)
         form = visits.VisitForm(
             _category(category), name=name, phone=phone, unit=unit, company=company, plate=plate
         )

@@ -48,7 +48,7 @@ def write(slip: Slip, target: Path, *, compound: str, font: str | None = None) -
         (t("slip.valid"), f"{slip.valid_from:%Y-%m-%d %H:%M} – {slip.valid_until:%Y-%m-%d %H:%M}"),
     ]
     for label, value in lines:
-        doc.cell(0, 6, printable(f"{label}：{value}"), new_x="LMARGIN", new_y="NEXT")
+        doc.cell(0, 6, printable(t("slip.line", label=label, value=value)), new_x="LMARGIN", new_y="NEXT")
     doc.ln(2)
     doc.set_font(pdf.FONT, size=9)
     doc.multi_cell(0, 5, t("slip.note"))

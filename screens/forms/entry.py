@@ -73,6 +73,12 @@ class EntryForm(ModalScreen[Any]):
     def on_mount(self) -> None:
         self.set_focus(self.field(self.entries[0].name))
 
+    def key_up(self) -> None:
+        self.focus_previous(SafeInput)
+
+    def key_down(self) -> None:
+        self.focus_next(SafeInput)
+
     def field(self, name: str) -> SafeInput:
         return self.query_one(f"#entry-{name}", SafeInput)
 
