@@ -95,6 +95,74 @@ async def _drive(db: Path, text: str) -> None:
     assert app.return_code in (None, 0)
 
 
+async def _wait(pilot, condition, timeout: float = 5.0) -> None:  # noqa: ANN001
+    import time
+
+    end = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < end, "the screen did not get there"
+        await pilot.pause(0.02)
+
+
+async def _back_to_the_booth(app, pilot) -> None:  # noqa: ANN001
+    for _ in range(6):
+        if app.screen is app.booth_screen:
+            return
+        await pilot.press("escape")
+        await pilot.pause(0.15)
+    assert app.screen is app.booth_screen
+
+
+async def _fill_every_field(app, pilot, ids: list[str], text: str) -> None:  # noqa: ANN001
+    """The text pasted into each field: taken without control or bidi characters, or refused."""
+    for wid in ids:
+        await _paste_into(app, pilot, wid, text)
+        assert UNSAFE.search(app.screen.query_one(wid).value) is None
+    app.export_screenshot()  # every widget on the form renders what it holds
+
+
+async def _drive_people(db: Path, text: str) -> None:
+    """The people registers' fields: F6 (a relative's every field), F8, and F9's block-list form."""
+    from guardpost_screens.forms.entry import EntryForm
+    from guardpost_screens.forms.visit import VisitScreen
+
+    app = booth_app(db, "zh-CN")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _wait(pilot, lambda: app.booth_open)
+        await pilot.press("f6", "1")
+        await _wait(
+            pilot, lambda: isinstance(app.screen, VisitScreen) and bool(app.screen.query("#visit-id"))
+        )
+        await _fill_every_field(
+            app, pilot, [f"#visit-{n}" for n in ("phone", "name", "unit", "plate", "id")], text
+        )
+        await pilot.press("enter")
+        await pilot.pause(0.3)
+        assert "\x1b" not in str(app.screen.query_one("#visit-error").render())
+        await _back_to_the_booth(app, pilot)
+        await pilot.press("f8")
+        await _wait(pilot, lambda: app.screen is not app.booth_screen)
+        await _fill_every_field(app, pilot, ["#temperature-value"], text)
+        await pilot.press("enter")
+        await pilot.pause(0.3)
+        await _back_to_the_booth(app, pilot)
+        await pilot.press("f9")
+        await pilot.pause(0.3)
+        await pilot.press("2")
+        await pilot.pause(0.3)
+        await pilot.press("a")
+        await pilot.pause(0.3)
+        await pilot.press("2")
+        await _wait(pilot, lambda: isinstance(app.screen, EntryForm))
+        await _fill_every_field(app, pilot, ["#entry-value", "#entry-reason", "#entry-by"], text)
+        await pilot.press("enter")
+        await pilot.pause(0.4)
+        app.export_screenshot()  # the refusal, or the block list with the entry in it
+        await _back_to_the_booth(app, pilot)
+        assert app.is_running
+    assert app.return_code in (None, 0)
+
+
 @pytest.fixture(scope="module")
 def noted_master(demo_master: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The demo compound with some swipes in the feed to paint."""
@@ -115,6 +183,20 @@ def test_hostile_text_in_every_input_of_every_screen(noted_master: Path, tmp_pat
     shutil.copyfile(noted_master, db)
     try:
         asyncio.run(_drive(db, text))
+    finally:
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{db}{suffix}").unlink(missing_ok=True)
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=HOSTILE)
+def test_hostile_text_in_every_field_of_the_people_registers(
+    noted_master: Path, tmp_path: Path, text: str
+) -> None:
+    db = tmp_path / f"p{abs(hash(text)) % 10**9}.db"
+    shutil.copyfile(noted_master, db)
+    try:
+        asyncio.run(_drive_people(db, text))
     finally:
         for suffix in ("", "-wal", "-shm"):
             Path(f"{db}{suffix}").unlink(missing_ok=True)
