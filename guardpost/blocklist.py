@@ -10,11 +10,15 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 
-from guardpost import validate
+from guardpost import audit, validate
 from guardpost.access import stamp
 from guardpost.domain import BlockKind
 from guardpost.errors import GuardpostError, InvalidValue
 from guardpost.storage import transaction
+
+# what the audit trail calls a change (and a supervisor authorises it for)
+AUDIT_ADD = "blocklist.add"
+AUDIT_REMOVE = "blocklist.remove"
 
 
 class BlockRefused(GuardpostError):
@@ -85,10 +89,7 @@ def add(
             (kind.value, clean, last4, why, who, stamp(now)),
         )
         entry = int(cur.lastrowid or 0)
-        conn.execute(
-            "INSERT INTO audit (at, actor, action, subject, detail) VALUES (?, ?, 'blocklist.add', ?, ?)",
-            (stamp(now), who, f"{kind.value}:{entry}", why),
-        )
+        audit.append(conn, AUDIT_ADD, f"{kind.value}:{entry}", why, actor=who, at=now)
     return entry
 
 
@@ -112,11 +113,7 @@ def remove(conn: sqlite3.Connection, entry_id: int, *, by: str, now: datetime | 
         ).rowcount
         if not done:
             raise BlockRefused("block.no_such_entry", entry=entry_id)
-        conn.execute(
-            "INSERT INTO audit (at, actor, action, subject, detail) VALUES (?, ?,"
-            " 'blocklist.remove', ?, NULL)",
-            (stamp(now), who, str(entry_id)),
-        )
+        audit.append(conn, AUDIT_REMOVE, str(entry_id), actor=who, at=now)
 
 
 def entries(conn: sqlite3.Connection, *, include_removed: bool = False) -> list[BlockEntry]:

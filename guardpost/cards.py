@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import datetime
 
 from sqlmodel import Session, col, select
 
+from guardpost import audit
 from guardpost.domain import CardStatus
 from guardpost.errors import GuardpostError
-from guardpost.models import Audit, Card, Person, Unit
+from guardpost.models import Card, Person, Unit
 
 
 def list_cards(
@@ -35,8 +37,11 @@ def set_status(session: Session, uid: str, status: CardStatus, actor: str) -> tu
     card.status = status
     card.updated_at = now
     session.add(card)
-    session.add(
-        Audit(at=now, actor=actor, action="card.set_status", subject=uid, detail=f"{old} -> {status}")
-    )
+    session.flush()  # the UPDATE, in the session's transaction (BEGIN IMMEDIATE)...
+    # ...and the entry in the same one, on the connection under the session: the chain's hash
+    # needs the previous entry read and this one written while the file is held
+    raw = session.connection().connection.dbapi_connection
+    assert isinstance(raw, sqlite3.Connection) and raw.in_transaction
+    audit.append(raw, "card.set_status", uid, f"{old} -> {status}", actor=actor, at=now)
     session.commit()
     return old, str(status)

@@ -266,6 +266,16 @@ class Guard:
 
     id: int
     name: str
+    code: str = ""  # the guard code (G01) when the guard signed in
+
+    def actor(self) -> str:
+        """As the audit trail names a guard."""
+        return f"guard:{self.code or self.name}"
+
+
+def actor_of(guard: Guard | None) -> str:
+    """Who did it, for the audit trail: the guard on duty, or nobody signed in."""
+    return guard.actor() if guard is not None else "booth:nobody"
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,9 +5,8 @@ from __future__ import annotations
 import re
 import sqlite3
 from dataclasses import dataclass
-from datetime import datetime
 
-from guardpost.access import stamp
+from guardpost import audit
 from guardpost.domain import GateKind
 from guardpost.errors import GuardpostError
 from guardpost.storage import transaction
@@ -64,8 +63,5 @@ def add_gate(
             "INSERT INTO gate (id, name_zh, name_en, kind, is_open) VALUES (?, ?, ?, ?, 1)",
             (gate_id, *names, kind),
         )
-        conn.execute(
-            "INSERT INTO audit (at, actor, action, subject, detail) VALUES (?, ?, 'gate.add', ?, ?)",
-            (stamp(datetime.now()), actor, gate_id, f"{kind} {names[0]} / {names[1]}"),
-        )
+        audit.append(conn, "gate.add", gate_id, f"{kind} {names[0]} / {names[1]}", actor=actor)
     return Gate(gate_id, names[0], names[1], GateKind(kind), True)

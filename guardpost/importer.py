@@ -17,7 +17,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from guardpost import people_index, validate
+from guardpost import audit, people_index, validate
 from guardpost import uid as uids
 from guardpost.access import stamp
 from guardpost.domain import CardKind, CardStatus, PersonRole, VehicleKind
@@ -253,8 +253,11 @@ class Counts:
     unchanged: int = 0
 
 
-def import_csv(conn: sqlite3.Connection, kind: str, path: Path, now: datetime | None = None) -> Counts:
-    """Check all of ``path``, then write it in one transaction. Any problem: nothing is written."""
+def import_csv(
+    conn: sqlite3.Connection, kind: str, path: Path, now: datetime | None = None, *, actor: str = "import"
+) -> Counts:
+    """Check all of ``path``, then write it in one transaction. Any problem: nothing is written.
+    What was imported is audited (by ``actor``), in the same transaction."""
     rows, problems = check(kind, path)
     counts = Counts()
     with transaction(conn):
@@ -269,6 +272,14 @@ def import_csv(conn: sqlite3.Connection, kind: str, path: Path, now: datetime | 
             raise ImportRejected(problems)  # rolls the transaction back: nothing written
         if kind == "residents":
             people_index.index_people(conn, _unindexed(conn))
+        audit.append(
+            conn,
+            "import",
+            kind,
+            f"{path.name}: +{counts.added} ~{counts.updated} ={counts.unchanged}",
+            actor=actor,
+            at=now or datetime.now(),
+        )
     return counts
 
 

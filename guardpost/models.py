@@ -263,6 +263,55 @@ class Shift(SQLModel, table=True):
     handed_to_guard_id: int | None = Field(default=None, foreign_key="guard.id")
     accepted_at: NaiveDatetime | None = None
     notes: str | None = None
+    handover: str | None = None  # 'accepted' (by the incoming guard's PIN) or 'taken_over' (schema 6)
+
+
+class ShiftItem(SQLModel, table=True):
+    """Equipment counted at a handover against the number expected (schema 6)."""
+
+    __tablename__ = "shift_item"
+
+    shift_id: int = Field(primary_key=True, foreign_key="shift.id")
+    item: str = Field(primary_key=True)
+    expected: int
+    counted: int
+
+
+class ShiftCorrection(SQLModel, table=True):
+    """A supervisor's correction to a closed shift (schema 6); never an edit in place."""
+
+    __tablename__ = "shift_correction"
+
+    id: int | None = Field(default=None, primary_key=True)
+    shift_id: int = Field(foreign_key="shift.id")
+    at: NaiveDatetime
+    guard_id: int = Field(foreign_key="guard.id")
+    text: str
+
+
+class PatrolRound(SQLModel, table=True):
+    """A patrol round (schema 6)."""
+
+    __tablename__ = "patrol_round"
+
+    id: int | None = Field(default=None, primary_key=True)
+    shift_id: int | None = Field(default=None, foreign_key="shift.id")
+    gate_id: str = Field(foreign_key="gate.id")
+    guard_id: int | None = Field(default=None, foreign_key="guard.id")
+    started_at: NaiveDatetime
+    ended_at: NaiveDatetime | None = None
+    findings: str | None = None
+
+
+class PatrolCheck(SQLModel, table=True):
+    """A checkpoint of a round, ticked by key or scanned (schema 6)."""
+
+    __tablename__ = "patrol_check"
+
+    round_id: int = Field(primary_key=True, foreign_key="patrol_round.id")
+    checkpoint: str = Field(primary_key=True)
+    at: NaiveDatetime
+    how: str
 
 
 class LogEntry(SQLModel, table=True):
@@ -281,6 +330,9 @@ class LogEntry(SQLModel, table=True):
     usb_label: str | None = None
     deadline: date | None = None
     closed_at: NaiveDatetime | None = None
+    shift_id: int | None = Field(default=None, foreign_key="shift.id")  # schema 6
+    category: str | None = None  # an incident's kind (schema 6)
+    reported_to: str | None = None
 
 
 class Lockdown(SQLModel, table=True):
@@ -301,6 +353,8 @@ class Audit(SQLModel, table=True):
     action: str
     subject: str
     detail: str | None = None
+    prev_hash: str | None = None  # schema 6: the hash chain (guardpost.audit)
+    hash: str | None = None
 
 
 class AlarmAck(SQLModel, table=True):

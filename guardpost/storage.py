@@ -139,8 +139,15 @@ def _index_pinyin(conn: sqlite3.Connection) -> None:
     people_index.index_people(conn)
 
 
-# What a migration needs beyond SQL, run in its transaction: schema 4 indexes the residents' pinyin.
-_AFTER: dict[int, Callable[[sqlite3.Connection], None]] = {4: _index_pinyin}
+def _chain_audit(conn: sqlite3.Connection) -> None:
+    from guardpost import audit  # audit imports this module
+
+    audit.chain_existing(conn)
+
+
+# What a migration needs beyond SQL, run in its transaction: schema 4 indexes the residents' pinyin,
+# schema 6 chains the audit entries written before it.
+_AFTER: dict[int, Callable[[sqlite3.Connection], None]] = {4: _index_pinyin, 6: _chain_audit}
 
 
 def migrate(conn: sqlite3.Connection, current: int, target: int = LATEST) -> None:

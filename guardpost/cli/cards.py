@@ -5,7 +5,16 @@ from pathlib import Path
 import typer
 from rich.cells import set_cell_size
 
-from guardpost.cli.common import actor, db_option, echo_json, json_option, lang_option, settings
+from guardpost.cli.common import (
+    as_option,
+    authorised,
+    db_option,
+    echo_json,
+    json_option,
+    lang_option,
+    open_db,
+    settings,
+)
 from guardpost.domain import CardStatus
 from guardpost.errors import GuardpostError
 from guardpost.i18n import t
@@ -86,6 +95,7 @@ def register(app: typer.Typer) -> None:
         ctx: typer.Context,
         uid: str = typer.Argument(..., help=t("cli.arg_uid")),
         status: str = typer.Argument(..., help=STATUSES),
+        as_code: str | None = as_option(),
         db: Path | None = db_option(),
         lang: str | None = lang_option(),
     ) -> None:
@@ -99,8 +109,10 @@ def register(app: typer.Typer) -> None:
         except UidError as exc:
             raise GuardpostError("cli.bad_uid", None, detail=exc.message()) from None
         s = settings(ctx, db=db, lang=lang)
+        with open_db(s) as conn:  # a supervisor's, once the compound has one
+            who = authorised(conn, as_code, "card.set_status")
         with session(s.db_path) as ses:
-            old, new = set_status(ses, canonical, wanted, actor=actor())
+            old, new = set_status(ses, canonical, wanted, actor=who)
         typer.echo(t("cards.status_changed", uid=canonical, old=t("status." + old), new=t("status." + new)))
 
 

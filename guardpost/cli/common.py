@@ -80,3 +80,37 @@ def open_db(s: Settings) -> Iterator[sqlite3.Connection]:
         yield conn
     finally:
         conn.close()
+
+
+def as_option() -> Any:
+    return typer.Option(None, "--as", help=t("cli.opt_as"))
+
+
+def ask_pin(code: str) -> str:
+    """A PIN, typed at a hidden prompt (never on the command line, never echoed)."""
+    return str(
+        typer.prompt(t("guards.as_prompt", code=code), hide_input=True, default="", show_default=False)
+    )
+
+
+def authorised(conn: sqlite3.Connection, as_code: str | None, action: str, *, where: str = "cli") -> str:
+    """The actor of a supervisor-only command: ``--as CODE`` and that supervisor's PIN (asked).
+
+    A compound with no supervisor yet (a fresh install) is run from the command line alone; once
+    there is one, ``--as`` is needed, and a wrong PIN or a too low role is refused and audited.
+    """
+    from datetime import datetime
+
+    from guardpost import guards
+    from guardpost.domain import GuardRole
+    from guardpost.errors import GuardpostError
+
+    if as_code is None:
+        if guards.has_supervisor(conn):
+            raise GuardpostError("guards.needs_as", None)
+        return actor()
+    pin = ask_pin(as_code)
+    guard = guards.authorise(
+        conn, as_code, pin, need=GuardRole.SUPERVISOR, action=action, where=where, now=datetime.now()
+    )
+    return f"{guard.actor()} ({actor()})"

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import typer
 
-from guardpost.cli.common import db_option, lang_option, settings
+from guardpost.cli.common import actor, db_option, lang_option, settings
 from guardpost.errors import UsageProblem
 from guardpost.i18n import t
 
@@ -28,7 +28,7 @@ def register(app: typer.Typer) -> None:
         s = settings(ctx, db=db, lang=lang)
         conn = connect(s.db_path)
         try:
-            counts = import_csv(conn, kind, file)
+            counts = import_csv(conn, kind, file, actor=actor())
         finally:
             conn.close()
         typer.echo(t("import.done", added=counts.added, updated=counts.updated, unchanged=counts.unchanged))
