@@ -131,6 +131,48 @@ def _companies(value: object) -> tuple[str, ...]:
     return tuple(v.strip() for v in value)
 
 
+def _checkpoints(value: object) -> tuple[Checkpoint, ...]:
+    """``["P1|东区车库|East garage|04A1B2C3", ...]``: a code, the two names, and optionally the UID
+    of the checkpoint's NFC tag (its QR code says ``GPC1.<code>``)."""
+    if not isinstance(value, list) or len(value) > 30:
+        raise ValueError("config.bad_checkpoints")
+    out = []
+    for item in value:
+        parts = [p.strip() for p in item.split("|")] if isinstance(item, str) else []
+        if (
+            len(parts) not in (3, 4)
+            or not re.fullmatch(r"[A-Za-z0-9_-]{1,12}", parts[0])
+            or not all(parts[1:3])
+        ):
+            raise ValueError("config.bad_checkpoints")
+        tag = parts[3].upper().replace(":", "") if len(parts) == 4 else ""
+        if tag and not re.fullmatch(r"[0-9A-F]{8,20}", tag):
+            raise ValueError("config.bad_checkpoints")
+        out.append(Checkpoint(parts[0].upper(), parts[1], parts[2], tag))
+    if len({c.code for c in out}) != len(out):
+        raise ValueError("config.bad_checkpoints")
+    return tuple(out)
+
+
+def _equipment(value: object) -> tuple[tuple[str, int], ...]:
+    """``["radio=4", "keys=6"]``: what is counted at a handover, and how many there should be."""
+    if not isinstance(value, list):
+        raise ValueError("config.bad_equipment")
+    out = []
+    for item in value:
+        m = (
+            re.fullmatch(r"([a-z][a-z0-9_]{0,23})=([0-9]{1,3})", item.strip())
+            if isinstance(item, str)
+            else None
+        )
+        if m is None:
+            raise ValueError("config.bad_equipment")
+        out.append((m[1], int(m[2])))
+    if len({i for i, _ in out}) != len(out):
+        raise ValueError("config.bad_equipment")
+    return tuple(out)
+
+
 def _optional_code(value: object) -> str:
     if not isinstance(value, str) or not re.fullmatch(r"[A-Za-z0-9_-]{0,32}", value):
         raise ValueError("config.bad_code")
@@ -141,6 +183,14 @@ def _path(value: object) -> str:
     if not isinstance(value, str) or not value:
         raise ValueError("config.bad_text")
     return str(Path(value).expanduser())
+
+
+def _printer(value: object) -> str:
+    from guardpost.printing import is_printer_name
+
+    if not isinstance(value, str) or not (value == "" or is_printer_name(value)):
+        raise ValueError("config.bad_printer")
+    return value
 
 
 def _wedge_format(value: object) -> str:
@@ -164,6 +214,11 @@ SCHEMA: tuple[Key, ...] = (
     Key("booth.gate", _gate_id, "east"),
     Key("booth.language", _language, " / ".join(LANGUAGES)),
     Key("booth.guard", _optional_code, 'G01 | ""'),
+    Key("booth.login", _bool, "true | false"),
+    Key("shifts.lock_idle_min", _integer(0, 24 * 60), "10"),
+    Key("shifts.patrol_interval_min", _integer(0, 24 * 60), "120"),
+    Key("shifts.checkpoints", _checkpoints, '["P1|东区车库|East garage|04A1B2C3D4", "P2|北门|North gate"]'),
+    Key("shifts.equipment", _equipment, '["radio=4", "keys=6", "parking_permits=20"]'),
     Key("storage.db", _path, "/var/lib/guardpost/guardpost.db"),
     Key("rules.fever_threshold_c", _number(35.0, 40.0), "37.3"),
     Key("rules.delivery_vehicle_limit_min", _integer(1, 24 * 60), "60"),
@@ -188,6 +243,8 @@ SCHEMA: tuple[Key, ...] = (
     Key("reader.pcsc_in", _text, "Virtual PCD 00 00"),
     Key("reader.pcsc_out", _text, "Virtual PCD 00 01"),
     Key("print.font", _text, "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"),
+    Key("print.printer", _printer, 'GENFILE | "" (the CUPS default)'),
+    Key("print.receipt_printer", _printer, 'RECEIPT | "" (the CUPS default)'),
 )
 _BY_NAME = {k.name: k for k in SCHEMA}
 
@@ -202,6 +259,39 @@ class BoothSettings:
     gate: str
     language: str
     guard: str  # the configured guard on duty ("" = nobody until someone logs in)
+
+
+@dataclass(frozen=True)
+class Checkpoint:
+    code: str
+    name_zh: str
+    name_en: str
+    tag: str = ""  # the UID of its NFC tag, upper-case hex ("": none)
+
+    def name(self, lang: str) -> str:
+        return self.name_zh if lang == "zh-CN" else self.name_en
+
+
+@dataclass(frozen=True)
+class ShiftSettings:
+    login: bool  # the booth opens on the login screen (false: ``booth.guard`` is on duty)
+    lock_idle_min: int  # the screen locks after this long without a key (0: never)
+    patrol_interval_min: int  # a reminder when no round started for this long (0: never)
+    checkpoints: tuple[Checkpoint, ...]
+    equipment: tuple[tuple[str, int], ...]
+
+    def equipment_expected(self) -> tuple[tuple[str, int], ...]:
+        return self.equipment
+
+    def checkpoint_code(self, text: str) -> str | None:
+        """The checkpoint a typed code, a scanned ``GPC1.<code>`` QR or a tag's UID names."""
+        given = text.strip().upper()
+        if given.startswith("GPC1."):
+            given = given[5:]
+        for c in self.checkpoints:
+            if given == c.code or (c.tag and given.replace(":", "") == c.tag):
+                return c.code
+        return None
 
 
 @dataclass(frozen=True)
@@ -299,10 +389,31 @@ class Settings:
         )
 
     @property
+    def shifts(self) -> ShiftSettings:
+        v = self.values
+        return ShiftSettings(
+            login=bool(v.get("booth.login", True)),
+            lock_idle_min=int(v["shifts.lock_idle_min"]),
+            patrol_interval_min=int(v["shifts.patrol_interval_min"]),
+            checkpoints=tuple(v["shifts.checkpoints"]),
+            equipment=tuple(v["shifts.equipment"]),
+        )
+
+    @property
     def print_font(self) -> str | None:
         """A font file that writes Chinese, for PDFs; unset: a known system CJK font."""
         value = self.values.get("print.font")
         return str(value) if value else None
+
+    @property
+    def print_printer(self) -> str | None:
+        """The CUPS queue documents print on; unset or "": the CUPS default destination."""
+        return self.values.get("print.printer") or None
+
+    @property
+    def print_receipt_printer(self) -> str | None:
+        """The CUPS queue of the booth's receipt printer (raw ESC/POS); unset or "": the default."""
+        return self.values.get("print.receipt_printer") or None
 
     @property
     def language(self) -> str:

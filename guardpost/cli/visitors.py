@@ -14,6 +14,8 @@ from rich.cells import set_cell_size
 
 from guardpost.cli.common import (
     actor,
+    as_option,
+    authorised,
     db_option,
     echo_json,
     gate_option,
@@ -80,6 +82,20 @@ def _json_refusal(as_json: bool, flag: str) -> Iterator[None]:
 
 def _show(text: str | None, width: int) -> str:
     return set_cell_size(printable(text or "-"), width)
+
+
+def _print_written(written: Path, printer: str | None, title: str) -> None:
+    """The PDF just written, through CUPS (``guardpost.printing``); when it cannot print, the
+    error says why and that the file is there all the same."""
+    from guardpost import printing
+
+    try:
+        job = printing.print_file(written, printer=printer, title=title)
+    except GuardpostError as exc:
+        raise GuardpostError(
+            "printing.written_not_printed", exc.hint_key, **exc.params, written=str(written), why=exc
+        ) from exc
+    typer.echo(t("printing.sent", path=printable(str(written)), printer=job.printer, job=job.request_id))
 
 
 def register(app: typer.Typer) -> None:
@@ -221,11 +237,15 @@ def register(app: typer.Typer) -> None:
         db: Path | None = db_option(),
         as_json: bool = json_option(),
         pdf: Path | None = typer.Option(None, "--pdf", help=t("cli.opt_muster_pdf")),
+        print_it: bool = typer.Option(False, "--print", help=t("cli.opt_print")),
+        printer: str | None = typer.Option(None, "--printer", help=t("cli.opt_printer")),
         lang: str | None = lang_option(),
     ) -> None:
         from guardpost import visits
 
         s = settings(ctx, db=db, lang=lang)
+        if (print_it or printer) and pdf is None:
+            raise UsageProblem("printing.needs_pdf", None)
         now = datetime.now()
         with open_db(s) as conn:
             rows = visits.inside(conn, now)
@@ -234,7 +254,11 @@ def register(app: typer.Typer) -> None:
             from guardpost.reports import muster
 
             written = muster.write(rows, pdf, compound=s.compound.name, gate=gate, now=now, font=s.print_font)
-            typer.echo(t("cli.muster_written", path=printable(str(written)), count=len(rows)))
+            if print_it or printer:
+                title = t("muster.title", compound=s.compound.name)
+                _print_written(written, printer or s.print_printer, title)
+            else:
+                typer.echo(t("cli.muster_written", path=printable(str(written)), count=len(rows)))
             return
         if as_json:
             echo_json(
@@ -318,6 +342,7 @@ def register(app: typer.Typer) -> None:
     def pass_revoke(
         ctx: typer.Context,
         token: str = typer.Argument(..., help=t("cli.arg_token")),
+        as_code: str | None = as_option(),
         db: Path | None = db_option(),
         lang: str | None = lang_option(),
     ) -> None:
@@ -325,7 +350,8 @@ def register(app: typer.Typer) -> None:
 
         s = settings(ctx, db=db, lang=lang)
         with open_db(s) as conn:
-            visit_id = visits.revoke(conn, token, by=actor())
+            who = authorised(conn, as_code, "pass.revoke")
+            visit_id = visits.revoke(conn, token, by=who)
         typer.echo(t("cli.pass_revoked", number=passes.pass_number(visit_id)))
 
     @pass_app.command("slip", help=t("cli.pass_slip_help"))
@@ -333,6 +359,8 @@ def register(app: typer.Typer) -> None:
         ctx: typer.Context,
         token: str = typer.Argument(..., help=t("cli.arg_token")),
         pdf: Path = typer.Option(..., "--pdf", help=t("cli.opt_slip_pdf")),
+        print_it: bool = typer.Option(False, "--print", help=t("cli.opt_print")),
+        printer: str | None = typer.Option(None, "--printer", help=t("cli.opt_printer")),
         db: Path | None = db_option(),
         lang: str | None = lang_option(),
     ) -> None:
@@ -343,7 +371,10 @@ def register(app: typer.Typer) -> None:
         with open_db(s) as conn:
             slip = visits.slip_of(conn, token)
         written = pass_slip.write(slip, pdf, compound=s.compound.name, font=s.print_font)
-        typer.echo(t("slip.written", path=printable(str(written))))
+        if print_it or printer:
+            _print_written(written, printer or s.print_printer, t("slip.number", number=slip.pass_no))
+        else:
+            typer.echo(t("slip.written", path=printable(str(written))))
 
     @block_app.command("add", help=t("cli.blocklist_add_help"))
     def block_add(
@@ -352,6 +383,7 @@ def register(app: typer.Typer) -> None:
         value: str = typer.Argument(..., help=t("cli.arg_block_value")),
         reason: str = typer.Option(..., "--reason", help=t("cli.opt_reason")),
         id_last4: str | None = typer.Option(None, "--id-last4", help=t("cli.opt_id_last4")),
+        as_code: str | None = as_option(),
         db: Path | None = db_option(),
         lang: str | None = lang_option(),
     ) -> None:
@@ -359,8 +391,9 @@ def register(app: typer.Typer) -> None:
 
         s = settings(ctx, db=db, lang=lang)
         with open_db(s) as conn:
+            who = authorised(conn, as_code, "blocklist.add")
             entry = blocklist.add(
-                conn, blocklist.parse_kind(kind), value, reason=reason, by=actor(), id_last4=id_last4
+                conn, blocklist.parse_kind(kind), value, reason=reason, by=who, id_last4=id_last4
             )
         typer.echo(t("cli.blocklist_added", entry=entry))
 
@@ -406,6 +439,7 @@ def register(app: typer.Typer) -> None:
     def block_remove(
         ctx: typer.Context,
         entry: str = typer.Argument(..., help=t("cli.arg_entry")),
+        as_code: str | None = as_option(),
         db: Path | None = db_option(),
         lang: str | None = lang_option(),
     ) -> None:
@@ -414,7 +448,8 @@ def register(app: typer.Typer) -> None:
         s = settings(ctx, db=db, lang=lang)
         with open_db(s) as conn:
             number = blocklist.parse_entry(entry)
-            blocklist.remove(conn, number, by=actor())
+            who = authorised(conn, as_code, "blocklist.remove")
+            blocklist.remove(conn, number, by=who)
         typer.echo(t("cli.blocklist_removed", entry=number))
 
 
