@@ -114,6 +114,12 @@ def main(argv: list[str] | None = None) -> int:
     import bench_keys
 
     keys_result = _run("bench_keys", lambda: bench_keys.run(quick), errors)
+    import bench_report
+
+    report_result = _run("bench_report", lambda: bench_report.run(quick), errors)
+    import bench_audit
+
+    audit_result = _run("bench_audit", lambda: bench_audit.run(quick), errors)
 
     rows: list[Row] = []
     if swipe:
@@ -286,6 +292,14 @@ def main(argv: list[str] | None = None) -> int:
         rows += bench_keys.rows(keys_result)
     else:
         rows.append(("registration keys and form speed", "see the issue", "benchmark failed", False))
+    if report_result:
+        rows += bench_report.rows(report_result)
+    else:
+        rows.append(("shift report PDF of a 2,000-event shift", "<= 2 s", "benchmark failed", False))
+    if audit_result:
+        rows += bench_audit.rows(audit_result)
+    else:
+        rows.append(("audit verify over 1,000,000 entries", "<= 10 s", "benchmark failed", False))
 
     notes = [
         f"- Run {started:%Y-%m-%d %H:%M}{' (--quick)' if quick else ''} on {_machine()}.",
@@ -345,6 +359,8 @@ def main(argv: list[str] | None = None) -> int:
         sections += ["```", bench_feed.report(feed), "```", ""]
     if kill:
         sections += ["```", bench_sigkill.report(kill), "```", ""]
+    if audit_result:
+        sections += ["```", bench_audit.report(audit_result), "```", ""]
     for name, tb in errors.items():
         sections += [f"### {name} failed", "```", tb, "```", ""]
     text = "\n".join(sections)

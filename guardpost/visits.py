@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
-from guardpost import blocklist, keys, passes, validate
+from guardpost import audit, blocklist, keys, passes, validate
 from guardpost.access import stamp, store_alarm
 from guardpost.config import VisitSettings
 from guardpost.domain import (
@@ -28,6 +28,7 @@ from guardpost.domain import (
     VisitCategory,
     VisitReason,
     VisitStatus,
+    actor_of,
 )
 from guardpost.errors import GuardpostError, InvalidValue
 from guardpost.policy.visits import (
@@ -504,6 +505,16 @@ def _insert_consent(
             _guard_id(guard),
         ),
     )
+    # the host's answer, or the guard's override and its reason, is a person's decision: audited
+    detail = " ".join(str(x) for x in (step.channel and step.channel.value, step.by_whom, step.reason) if x)
+    audit.append(
+        conn,
+        f"consent.{step.outcome.value}",
+        passes.pass_number(visit_id),
+        detail or None,
+        actor=actor_of(guard),
+        at=step.at or now,
+    )
 
 
 def _token(
@@ -734,10 +745,7 @@ def revoke(conn: sqlite3.Connection, text: str, *, by: str, now: datetime | None
         conn.execute(
             "UPDATE visit SET revoked_at = ?, revoked_by = ? WHERE id = ?", (stamp(now), who, visit_id)
         )
-        conn.execute(
-            "INSERT INTO audit (at, actor, action, subject, detail) VALUES (?, ?, 'pass.revoke', ?, NULL)",
-            (stamp(now), who, passes.pass_number(visit_id)),
-        )
+        audit.append(conn, "pass.revoke", passes.pass_number(visit_id), actor=who, at=now)
     return visit_id
 
 

@@ -27,7 +27,7 @@ BOOTH_ENTRY_POINT = ("guardpost.booth", "open")
 
 def build(settings: Settings, open_booth: OpenBooth) -> typer.Typer:
     """The command tree, with help texts in the current language."""
-    from guardpost.cli import booth, cards, db, gates, imports, visitors
+    from guardpost.cli import audit, booth, cards, db, gates, guards, imports, reports, visitors
 
     usage.install()
     app = typer.Typer(
@@ -58,6 +58,9 @@ def build(settings: Settings, open_booth: OpenBooth) -> typer.Typer:
     cards.register(app)
     gates.register(app)
     visitors.register(app)
+    audit.register(app)
+    guards.register(app)
+    reports.register(app)
     return app
 
 
