@@ -33,7 +33,9 @@ from guardpost.domain import (
     Guard,
     Lane,
     LockdownLevel,
+    LogKind,
     ReaderStatus,
+    Said,
     Swipe,
     VisitStatus,
 )
@@ -45,7 +47,8 @@ from guardpost.readers import BoothReaders, for_booth
 from guardpost.storage import connect
 
 if TYPE_CHECKING:  # the registers load with their first use, not at the booth's start
-    from guardpost import blocklist, people_index, temperature, visits
+    from guardpost import blocklist, guards, people_index, shifts, temperature, visits
+    from guardpost.reports.document import Document
 
 FOLLOW_SECONDS = 0.25
 ALARM_LOOKBACK = timedelta(hours=24)
@@ -120,6 +123,8 @@ class BoothListener(Protocol):
 
     def pass_refused(self, refusal: GuardpostError, lane: Lane) -> None: ...
 
+    def checkpoint(self, code: str | None, refusal: GuardpostError | None) -> None: ...
+
 
 def guard_on_duty(conn: sqlite3.Connection, gate_id: str, configured: str) -> Guard | None:
     """The guard of the open shift at this gate; else the configured one (``booth.guard``); else nobody."""
@@ -146,7 +151,9 @@ def read_state(conn: sqlite3.Connection, settings: Settings, reader_kind: str, v
         gate_en=str(names[1]),
         gate_kind=kind,
         level=lockdown.current(conn),
-        guard=guard_on_duty(conn, gate, settings.booth.guard),
+        # With PIN login (the default) nobody is on duty until someone signs in, even when a shift
+        # was left open (the booth PC restarted): swipes are stored without a guard meanwhile.
+        guard=None if settings.shifts.login else guard_on_duty(conn, gate, settings.booth.guard),
         reader_kind="viewer" if viewer else reader_kind,
         viewer=viewer,
     )
@@ -183,6 +190,7 @@ class Booth:
         self._threads: list[threading.Thread] = []
         self._last_id = 0
         self._prepared = False
+        self._tags = frozenset(c.tag for c in settings.shifts.checkpoints if c.tag)
 
     # --- life ---------------------------------------------------------------------------------
     def prepare(self) -> None:
@@ -224,6 +232,9 @@ class Booth:
                     now=self.now,
                 )
                 self.pipeline.start()
+                # what a scanner types that is not a card: a visitor's pass, a patrol checkpoint
+                self.readers.wedge.on_pass = self._pass_scanned
+                self.readers.wedge.on_checkpoint = self._checkpoint_scanned
             self._spawn("file-follower", self._follow)
             if not self.viewer:
                 self._spawn("visits-closing", self._sign_out_at_closing)
@@ -236,10 +247,8 @@ class Booth:
         """Each card reader on a thread of its own (none in a viewer)."""
         if self.viewer or self.pipeline is None:
             return
-        pipeline = self.pipeline
-        self.readers.wedge.on_pass = self._pass_scanned
         for reader in [self.readers.wedge, *self.readers.others]:
-            self._spawn(f"reader-{reader.name}", reader.run, pipeline.submit, self._reader_status, self._stop)
+            self._spawn(f"reader-{reader.name}", reader.run, self.submit, self._reader_status, self._stop)
 
     def close(self) -> None:
         """Stop the readers, let the writer finish what it was given, stop following, unlock."""
@@ -269,8 +278,27 @@ class Booth:
 
     # --- what the guard does ---------------------------------------------------------------------
     def submit(self, read: CardRead) -> None:
+        """A card presented: to the writer; a patrol checkpoint's NFC tag (``shifts.checkpoints``)
+        ticks the open round instead (a set look-up: the swipe path reads nothing for it)."""
+        if read.uid is not None and read.uid in self._tags:
+            self._checkpoint_scanned(read.uid)
+            return
         if self.pipeline is not None:
             self.pipeline.submit(read)
+
+    def _checkpoint_scanned(self, text: str) -> None:
+        threading.Thread(target=self._tick_scanned, args=(text,), name="checkpoint-scan", daemon=True).start()
+
+    def _tick_scanned(self, text: str) -> None:
+        try:
+            code = self.check_point(text, how="scan")
+        except GuardpostError as exc:
+            self._listener.checkpoint(None, exc)
+            return
+        except Exception as exc:
+            self._listener.failed(exc)
+            return
+        self._listener.checkpoint(code, None)
 
     def acknowledge(self, event_id: int) -> bool:
         """Send an acknowledgement to the writer; False when there is nothing to send (a viewer, an
@@ -458,6 +486,247 @@ class Booth:
         )
         return written, len(inside)
 
+    # --- guards and shifts ----------------------------------------------------------------------
+    def _on_duty(self, guard: Guard | None) -> None:
+        """Who the writer stamps on events from now on, and what the header shows."""
+        if self.pipeline is not None:
+            self.pipeline.set_guard(guard)
+        if self.state is not None:
+            self.state = replace(self.state, guard=guard)
+            self._listener.state(self.state)
+
+    def login(self, code: str, pin: str, now: datetime | None = None) -> shifts.Login:
+        """A guard signs in: their shift opens (or resumes) and they are on duty. Raises
+        guards.PinRefused (audited; repeated wrong PINs wait longer)."""
+        from guardpost import shifts
+
+        self._writable()
+        with contextlib.closing(self._read()) as conn:
+            done = shifts.login(conn, code, pin, gate=self.settings.gate, now=now or self.now())
+        self._on_duty(done.guard.on_duty)
+        return done
+
+    def unlock(self, code: str, pin: str, now: datetime | None = None) -> guards.GuardRow:
+        """The guard on duty unlocks the screen with their PIN (audited as a login)."""
+        from guardpost import guards
+
+        with contextlib.closing(self._read()) as conn:
+            return guards.check_pin(
+                conn, code, pin, where=self.settings.gate, now=now or self.now(), purpose="unlock"
+            )
+
+    def guard_row(self) -> guards.GuardRow | None:
+        from guardpost import guards
+
+        guard = self._guard()
+        if guard is None:
+            return None
+        with contextlib.closing(self._read()) as conn:
+            return guards.by_id(conn, guard.id)
+
+    def current_shift(self) -> shifts.ShiftRow | None:
+        from guardpost import shifts
+
+        with contextlib.closing(self._read()) as conn:
+            return shifts.open_shift(conn, self.settings.gate)
+
+    def shift_summary(
+        self, shift_id: int | None = None, now: datetime | None = None
+    ) -> shifts.Summary | None:
+        """The summary of a shift (default: the one open at this gate; None when there is none)."""
+        from guardpost import shifts
+
+        with contextlib.closing(self._read()) as conn:
+            if shift_id is None:
+                current = shifts.open_shift(conn, self.settings.gate)
+                if current is None:
+                    return None
+                shift_id = current.id
+            return shifts.summary(conn, shift_id, self.settings.shifts, now or self.now())
+
+    def handover(
+        self,
+        shift_id: int,
+        incoming: str,
+        pin: str,
+        notes: str | None,
+        counts: dict[str, int],
+        now: datetime | None = None,
+    ) -> shifts.Login:
+        """The incoming guard accepts the shift with their PIN; they are on duty from now on."""
+        from guardpost import shifts
+
+        self._writable()
+        with contextlib.closing(self._read()) as conn:
+            done = shifts.handover(
+                conn,
+                shift_id,
+                incoming_code=incoming,
+                pin=pin,
+                notes=notes,
+                counts=counts,
+                settings=self.settings.shifts,
+                now=now or self.now(),
+            )
+        self._on_duty(done.guard.on_duty)
+        return done
+
+    def authorise(self, code: str, pin: str, action: str, now: datetime | None = None) -> guards.GuardRow:
+        """A supervisor's code and PIN for a supervisor-only action (refusals audited)."""
+        from guardpost import guards
+        from guardpost.domain import GuardRole
+
+        with contextlib.closing(self._read()) as conn:
+            return guards.authorise(
+                conn,
+                code,
+                pin,
+                need=GuardRole.SUPERVISOR,
+                action=action,
+                where=self.settings.gate,
+                now=now or self.now(),
+            )
+
+    def write_log(self, kind: LogKind, text: str, now: datetime | None = None, **fields: str | None) -> int:
+        from guardpost import shifts
+
+        self._writable()
+        with contextlib.closing(self._read()) as conn:
+            current = shifts.open_shift(conn, self.settings.gate)
+            return shifts.write_log(
+                conn,
+                kind,
+                text,
+                gate=self.settings.gate,
+                guard=self._guard(),
+                shift_id=current.id if current else None,
+                now=now or self.now(),
+                **fields,
+            )
+
+    def open_incidents(self, now: datetime | None = None) -> list[shifts.LogRow]:
+        from guardpost import shifts
+
+        with contextlib.closing(self._read()) as conn:
+            return shifts.open_incidents(conn, now or self.now())
+
+    def close_incident(self, entry_id: int, now: datetime | None = None) -> None:
+        from guardpost import shifts
+
+        self._writable()
+        with contextlib.closing(self._read()) as conn:
+            shifts.close_incident(conn, entry_id, guard=self._guard(), now=now or self.now())
+
+    def shift_logs(self) -> list[shifts.LogRow]:
+        from guardpost import shifts
+
+        with contextlib.closing(self._read()) as conn:
+            current = shifts.open_shift(conn, self.settings.gate)
+            return shifts.logs(conn, current.id) if current else []
+
+    def start_round(self, now: datetime | None = None) -> int:
+        from guardpost import shifts
+
+        self._writable()
+        with contextlib.closing(self._read()) as conn:
+            current = shifts.open_shift(conn, self.settings.gate)
+            return shifts.start_round(
+                conn,
+                gate=self.settings.gate,
+                guard=self._guard(),
+                shift_id=current.id if current else None,
+                now=now or self.now(),
+            )
+
+    def check_point(self, checkpoint: str, how: str = "tick", now: datetime | None = None) -> str:
+        from guardpost import shifts
+
+        self._writable()
+        with contextlib.closing(self._read()) as conn:
+            return shifts.check_point(
+                conn,
+                checkpoint,
+                how=how,
+                gate=self.settings.gate,
+                settings=self.settings.shifts,
+                now=now or self.now(),
+            )
+
+    def end_round(self, findings: str | None, now: datetime | None = None) -> shifts.Round:
+        from guardpost import shifts
+
+        self._writable()
+        with contextlib.closing(self._read()) as conn:
+            return shifts.end_round(
+                conn,
+                gate=self.settings.gate,
+                findings=findings,
+                settings=self.settings.shifts,
+                now=now or self.now(),
+            )
+
+    def current_round(self) -> shifts.Round | None:
+        from guardpost import shifts
+
+        with contextlib.closing(self._read()) as conn:
+            return shifts.current_round(conn, self.settings.gate, self.settings.shifts)
+
+    def reminders(self, now: datetime | None = None) -> list[Said]:
+        from guardpost import shifts
+
+        with contextlib.closing(self._read()) as conn:
+            return shifts.reminders(conn, self.settings.gate, self.settings.shifts, now or self.now())
+
+    def _report(self, summary: shifts.Summary, conn: sqlite3.Connection) -> Document:
+        from guardpost import audit
+        from guardpost.gates import gate_name
+        from guardpost.i18n import current_language
+        from guardpost.reports import shift as shift_report
+
+        return shift_report.build(
+            summary,
+            lang=current_language(),
+            compound=self.settings.compound.name,
+            gate_name=gate_name(conn, summary.shift.gate_id),
+            audit_head=audit.head(conn),
+            now=self.now(),
+        )
+
+    def shift_text(self, summary: shifts.Summary) -> str:
+        """The shift report as text, for the handover screen."""
+        from guardpost.reports import document
+
+        with contextlib.closing(self._read()) as conn:
+            return document.text(self._report(summary, conn))
+
+    def file_shift_report(
+        self, shift_id: int, *, always_print: bool = False, now: datetime | None = None
+    ) -> str:
+        """The shift's report as a PDF in ``prints/``, sent to the printer when one is configured
+        (``print.printer``) or ``always_print``; what was done, in the guard's words. Raises
+        GuardpostError when the file cannot be written or printing failed (the file is kept)."""
+        from guardpost import printing, shifts
+        from guardpost.i18n import t
+        from guardpost.reports import document, pdf
+        from guardpost.text import printable
+
+        target = self._prints() / f"shift-{shift_id}.pdf"
+        with contextlib.closing(self._read()) as conn:
+            summary = shifts.summary(conn, shift_id, self.settings.shifts, now or self.now())
+            doc = self._report(summary, conn)
+        face = pdf.find_font(self.settings.print_font)
+        document.write_bytes(document.render(doc, "pdf", font=face), target)
+        printer = self.settings.print_printer
+        if not (printer or always_print):
+            return t("report.written", path=printable(str(target)))
+        try:
+            job = printing.print_file(target, printer=printer, title=f"shift {shift_id}")
+        except GuardpostError as exc:
+            raise GuardpostError(
+                "report.print_failed", None, path=printable(str(target)), why=exc.message()
+            ) from exc
+        return t("report.printed", path=printable(str(target)), printer=job.printer, job=job.job_id)
+
     def expected(self) -> list[visits.VisitRow]:
         """Visitors registered ahead who have not come yet, the soonest first."""
         from guardpost import visits
@@ -583,7 +852,9 @@ class Booth:
         state = self.state
         if state is not None:
             level = lockdown.current(conn)
-            guard = guard_on_duty(conn, state.gate_id, self.settings.booth.guard)
+            # signed in by PIN, the guard on duty is who signed in here; else the file says who
+            login = self.settings.shifts.login
+            guard = state.guard if login else guard_on_duty(conn, state.gate_id, self.settings.booth.guard)
             if level != state.level or guard != state.guard:
                 self.state = replace(state, level=level, guard=guard)
                 if self.pipeline is not None and guard != state.guard:
@@ -625,6 +896,9 @@ class _Silent:
         pass
 
     def failed(self, exc: BaseException) -> None:
+        pass
+
+    def checkpoint(self, code: str | None, refusal: GuardpostError | None) -> None:
         pass
 
 

@@ -7,7 +7,7 @@ import os
 import sqlite3
 import tempfile
 import tomllib
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -106,3 +106,145 @@ def _load_permits(conn: sqlite3.Connection, permits: list[dict[str, Any]]) -> No
                         str(worker["valid_until"]),
                     ),
                 )
+
+
+def demo_guards(path: Path) -> list[tuple[str, str, str, str]]:
+    """The demo's guards with their PINs (code, name, role, PIN), as the demo prints them."""
+    with (DEMO_DIR / "compound.toml").open("rb") as fh:
+        compound = tomllib.load(fh)
+    return [(g["code"], g["name"], g["role"], str(g["pin"])) for g in compound["guard"]]
+
+
+def history(path: Path, now: datetime | None = None) -> int | None:
+    """A worked day for the demo, once (a file with shifts already is left alone): yesterday's day
+    shift at the east gate by G01 (swipes, a visitor, an override, a fever, an incident, the duty
+    log, a patrol round that missed a checkpoint), handed over by PIN to G02, whose night shift is
+    still open. Returns the handed-over shift's id (None when the file had shifts)."""
+    from guardpost import shifts, temperature, visits
+    from guardpost.access import Gatekeeper, exact
+    from guardpost.config import load_settings
+    from guardpost.domain import ConsentChannel, ConsentOutcome, Lane, LockdownLevel, LogKind, VisitCategory
+
+    settings = load_settings(env={})
+    pins = {code: pin for code, _name, _role, pin in demo_guards(path)}
+    conn = connect(path)
+    try:
+        if conn.execute("SELECT 1 FROM shift").fetchone():
+            return None
+        now = now or datetime.now()
+        start = (now - timedelta(days=1)).replace(hour=8, minute=0, second=0, microsecond=0)
+        if start + timedelta(hours=12) > now:
+            start -= timedelta(days=1)
+        first = shifts.login(conn, "G01", pins["G01"], gate="east", now=start)
+        guard = first.guard.on_duty
+        keeper = Gatekeeper(conn, "east", guard=guard)
+        cards = [str(r[0]) for r in conn.execute("SELECT uid FROM card ORDER BY id LIMIT 400")]
+        at = start + timedelta(minutes=3)
+        for i, uid in enumerate(cards * 2):
+            if at >= start + timedelta(hours=11, minutes=50):
+                break
+            keeper.swipe(exact(uid), Lane.IN if i % 2 == 0 else Lane.OUT, source="sim", now=at)
+            # busier at 8-9 and 17-19, as a gate is
+            busy = at.hour in (8, 17, 18)
+            at += timedelta(seconds=40 if busy else 150)
+        vs = settings.visits
+        host = conn.execute("SELECT code FROM unit ORDER BY id LIMIT 1").fetchone()[0]
+        relative = visits.register(
+            conn,
+            visits.VisitForm(
+                VisitCategory.RELATIVE, name="周晓雯", phone="13912345678", unit=host, temperature="36.5"
+            ),
+            [
+                visits.ConsentStep(
+                    ConsentOutcome.GIVEN,
+                    ConsentChannel.INTERCOM,
+                    by_whom="业主",
+                    at=start + timedelta(hours=2),
+                )
+            ],
+            gate="east",
+            level=LockdownLevel.NORMAL,
+            settings=vs,
+            fever_threshold_c=37.3,
+            guard=guard,
+            now=start + timedelta(hours=2),
+        )
+        visits.register(
+            conn,
+            visits.VisitForm(
+                VisitCategory.MOVING, name="刘师傅", phone="13812345678", unit=host, company="好运搬家"
+            ),
+            [
+                visits.ConsentStep(
+                    ConsentOutcome.OVERRIDE,
+                    reason="业主电话无人接，物业前台口头同意",
+                    at=start + timedelta(hours=4),
+                )
+            ],
+            gate="east",
+            level=LockdownLevel.NORMAL,
+            settings=vs,
+            fever_threshold_c=37.3,
+            guard=guard,
+            now=start + timedelta(hours=4),
+        )
+        temperature.record(
+            conn, "37.9", gate="east", threshold_c=37.3, guard=guard, now=start + timedelta(hours=5)
+        )
+        if relative.visit_id is not None:
+            visits.sign_out(conn, relative.visit_id, gate="east", now=start + timedelta(hours=6))
+        shift_id = first.shift.id
+        shifts.write_log(
+            conn,
+            LogKind.DUTY,
+            "09:00 消防通道检查，畅通。",
+            gate="east",
+            guard=guard,
+            shift_id=shift_id,
+            now=start + timedelta(hours=1),
+        )
+        shifts.write_log(
+            conn,
+            LogKind.INCIDENT,
+            "两辆电动车在北门口刮擦，双方自行协商。",
+            gate="east",
+            guard=guard,
+            shift_id=shift_id,
+            now=start + timedelta(hours=7),
+            category="traffic",
+            place="北门口",
+            handled_by="田萍婷",
+            reported_to="物业前台",
+            usb_label="USB-2026-11",
+        )
+        shifts.start_round(conn, gate="east", guard=guard, shift_id=shift_id, now=start + timedelta(hours=3))
+        for code in ("P1", "P2", "P3"):
+            shifts.check_point(
+                conn,
+                code,
+                how="tick",
+                gate="east",
+                settings=settings.shifts,
+                now=start + timedelta(hours=3, minutes=30),
+            )
+        shifts.end_round(
+            conn,
+            gate="east",
+            findings="中心花园路灯一盏不亮，已报维修。",
+            settings=settings.shifts,
+            now=start + timedelta(hours=3, minutes=40),
+        )
+        counts = dict(settings.shifts.equipment)
+        shifts.handover(
+            conn,
+            shift_id,
+            incoming_code="G02",
+            pin=pins["G02"],
+            notes="对讲机 3 号电量低，已充电。",
+            counts=counts,
+            settings=settings.shifts,
+            now=start + timedelta(hours=12),
+        )
+        return shift_id
+    finally:
+        conn.close()

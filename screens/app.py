@@ -15,6 +15,7 @@ import contextlib
 import gc
 import json
 import signal
+import time
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -42,7 +43,13 @@ from .wedge import WedgeCapture
 from .widgets.text import SafeInput
 
 if TYPE_CHECKING:
-    from guardpost import visits
+    from guardpost import shifts, visits
+    from guardpost.guards import GuardRow
+
+    from .login import LoginScreen
+
+IDLE_CHECK_S = 15.0
+REMINDER_S = 60.0
 
 
 class GuardpostApp(App[None]):
@@ -75,6 +82,7 @@ class GuardpostApp(App[None]):
         self._trace_path = trace_path
         self.booth_screen = BoothScreen()
         self.unsaved: dict[int, Swipe | None] = {}  # reads the file has not taken yet, by read time
+        self.last_key = time.monotonic()  # for the idle lock
 
     # --- life -----------------------------------------------------------------------------------
     def get_default_screen(self) -> BoothScreen:
@@ -101,6 +109,10 @@ class GuardpostApp(App[None]):
     def _opened(self, opening: Opening) -> None:
         self.booth_screen.opened(opening.state, opening.first_page, opening.alarms)
         self.booth_open = True
+        if self.settings.shifts.login and not self.booth.viewer:
+            self._push_login(None)
+        self.set_interval(IDLE_CHECK_S, self._idle_check)
+        self.set_interval(REMINDER_S, self._load_reminders)
         # What start-up built lives as long as the app: keep it out of the collector's full passes,
         # which otherwise pause the feed ~12 ms every second or so at rush hour (TEXTUAL.md).
         gc.freeze()
@@ -151,13 +163,22 @@ class GuardpostApp(App[None]):
         self.unsaved.clear()
         self.booth_screen.show_all_saved()
 
+    def show_state(self, state: BoothState) -> None:
+        self.booth_screen.show_state(state)
+        login = self._login_screen()
+        if login is not None:
+            login.show_state(state)
+
     def show_alarms(self, alarms: list[Swipe]) -> None:
         before = {a.event_id for a in self.booth_screen.alarms}
         fresh = [a for a in alarms if a.event_id not in before]
         self.booth_screen.show_alarms(alarms)
+        login = self._login_screen()
+        if login is not None:
+            login.show_alarms(alarms)
         if fresh:
             self.bell()
-            if self.screen is not self.booth_screen:  # a form is open over the banner
+            if self.screen is not self.booth_screen and login is None:  # a form is open over the banner
                 a = fresh[0]
                 self.notify(
                     t("alarm.toast", reason=t(f"reason.{a.reason}"), who=a.person or a.shown_number or "-"),
@@ -190,6 +211,8 @@ class GuardpostApp(App[None]):
 
     # --- keys ------------------------------------------------------------------------------------
     async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key):
+            self.last_key = time.monotonic()
         if isinstance(event, events.Key) and not event.is_forwarded and await self.wedge.key(event):
             return
         await super().on_event(event)
@@ -218,6 +241,9 @@ class GuardpostApp(App[None]):
         )
 
     def action_acknowledge(self) -> None:
+        if self._login_screen() is not None:
+            self.notify(t("login.sign_in_first"), markup=False, timeout=4)
+            return
         self.booth_screen.acknowledge()
 
     def action_quit_booth(self) -> None:
@@ -275,11 +301,88 @@ class GuardpostApp(App[None]):
             t(f"visit.pass_scanned.{use.lane}", who=who, unit=use.unit or "-"), markup=False, timeout=8
         )
 
+    def show_checkpoint(self, code: str | None, refusal: GuardpostError | None) -> None:
+        """A checkpoint's QR or tag scanned: ticked on the open round (the logs screen shows it)."""
+        from .logs import LogsScreen
+
+        if refusal is not None:
+            self.bell()
+            self.notify(refusal.message(), markup=False, severity="warning", timeout=8)
+            return
+        self.notify(t("logs.scanned", checkpoint=code or "-"), markup=False, timeout=5)
+        if isinstance(self.screen, LogsScreen):
+            self.screen.reload()
+
     def show_pass_refused(self, refusal: GuardpostError, lane: Lane) -> None:
         self.bell()
         self.notify(
             t("visit.pass_scan_refused", why=refusal.message()), markup=False, severity="error", timeout=12
         )
+
+    # --- sign-in, the lock, the handover and the logs ----------------------------------------------
+    def _login_screen(self) -> LoginScreen | None:
+        from .login import LoginScreen
+
+        return next((s for s in self.screen_stack if isinstance(s, LoginScreen)), None)
+
+    def _push_login(self, locked_by: GuardRow | None) -> None:
+        from .login import LoginScreen
+
+        if self._login_screen() is None:
+            self.push_screen(LoginScreen(locked_by=locked_by), self._signed_in)
+
+    def _signed_in(self, guard: GuardRow | None) -> None:
+        self.last_key = time.monotonic()
+        self._load_reminders()
+
+    def lock(self) -> None:
+        """Ctrl+L, or ``shifts.lock_idle_min`` without a key: the lock screen, the booth running on."""
+        if not self.booth_open or self.booth.viewer or not self.settings.shifts.login:
+            return
+        self._lock_worker()
+
+    @work(thread=True, group="lock", exclusive=True, exit_on_error=False)
+    def _lock_worker(self) -> None:
+        guard = self.booth.guard_row()
+        self.call_from_thread(self._push_login, guard)
+
+    def _idle_check(self) -> None:
+        limit = self.settings.shifts.lock_idle_min
+        if limit and self._login_screen() is None and time.monotonic() - self.last_key > limit * 60:
+            self.lock()
+
+    @work(thread=True, group="reminders", exclusive=True, exit_on_error=False)
+    def _load_reminders(self) -> None:
+        if not self.booth_open:
+            return
+        lines = [r.text() for r in self.booth.reminders()]
+        self.call_from_thread(self.booth_screen.show_reminders, lines)
+
+    def open_handover(self) -> None:
+        if not self.booth_open or self.booth.viewer:
+            return
+        self._open_handover()
+
+    @work(thread=True, group="handover-open", exclusive=True, exit_on_error=False)
+    def _open_handover(self) -> None:
+        from .handover import HandoverScreen
+
+        summary, text = HandoverScreen.load(self.booth)
+        self.call_from_thread(self.push_screen, HandoverScreen(self.booth, summary, text), self._handed_over)
+
+    def _handed_over(self, done: shifts.Login | None) -> None:
+        if done is not None:
+            self.notify(
+                t("handover.done", name=done.guard.name, shift=done.shift.id), markup=False, timeout=10
+            )
+            self._load_reminders()
+
+    def open_logs(self) -> None:
+        if not self.booth_open or self.booth.viewer:
+            return
+        from .logs import LogsScreen
+
+        self.push_screen(LogsScreen(self.booth))
 
     def open_forgot_card(self) -> None:
         if not self.booth_open or self.booth.viewer:
@@ -320,6 +423,9 @@ class ScreenBridge:
     def pass_refused(self, refusal: GuardpostError, lane: Lane) -> None:
         self._ui(self.app.show_pass_refused, refusal, lane)
 
+    def checkpoint(self, code: str | None, refusal: GuardpostError | None) -> None:
+        self._ui(self.app.show_checkpoint, code, refusal)
+
     def not_saved(self, read: CardRead, error: NotSaved, waiting: int) -> None:
         self._ui(self.app.show_not_saved, read, error, waiting)
 
@@ -337,7 +443,7 @@ class ScreenBridge:
         self._ui(self.app.booth_screen.acknowledge_failed, alarm, error)
 
     def state(self, state: BoothState) -> None:
-        self._ui(self.app.booth_screen.show_state, state)
+        self._ui(self.app.show_state, state)
 
     def reader(self, status: ReaderStatus) -> None:
         if not self.closing:

@@ -58,7 +58,19 @@ def _while_shown(
 class BoothScreen(Screen[None]):
     BINDINGS = keys.bindings(
         keys.BOOTH_KEYS,
-        only=("forgot_card", "visit", "inside", "lists", "temperature", "cycle_filter", "search", "newest"),
+        only=(
+            "forgot_card",
+            "visit",
+            "inside",
+            "lists",
+            "temperature",
+            "handover",
+            "logs",
+            "lock",
+            "cycle_filter",
+            "search",
+            "newest",
+        ),  # fmt: skip
     )
 
     def __init__(self) -> None:
@@ -258,6 +270,18 @@ class BoothScreen(Screen[None]):
 
     def action_temperature(self) -> None:
         self.gp.open_temperature(self.feed.selected)
+
+    def action_handover(self) -> None:
+        self.gp.open_handover()
+
+    def action_logs(self) -> None:
+        self.gp.open_logs()
+
+    def action_lock(self) -> None:
+        self.gp.lock()
+
+    def show_reminders(self, lines: list[str]) -> None:
+        self.query_one(BoothHeader).reminders = tuple(lines)
 
     def action_cycle_filter(self) -> None:
         self.mode = FILTER_ORDER[(FILTER_ORDER.index(self.mode) + 1) % len(FILTER_ORDER)]

@@ -30,6 +30,9 @@ BOOTH_KEYS = (
     Key("f7", "F7", "inside", "keys.inside"),
     Key("f8", "F8", "temperature", "keys.temperature", records=True),
     Key("f9", "F9", "lists", "keys.lists"),
+    Key("f11", "F11", "handover", "keys.handover", records=True),
+    Key("f12", "F12", "logs", "keys.logs", records=True),
+    Key("ctrl+l", "Ctrl+L", "lock", "keys.lock", bar=False),
     Key("f3", "F3", "cycle_filter", "keys.filter"),
     Key("f4", "F4", "search", "keys.search"),
     Key("enter", "Enter", "open_row", "keys.open_row", bar=False),
@@ -80,6 +83,31 @@ ENTRY_KEYS = (
     Key("escape", "Esc", "cancel", "keys.cancel"),
 )
 DETAIL_KEYS = (Key("escape", "Esc", "close", "keys.close"),)
+LOGIN_KEYS = (
+    Key("enter", "Enter", "next", "keys.login_next"),
+    Key("escape", "Esc", "clear", "keys.login_clear"),
+)
+HANDOVER_KEYS = (
+    Key("enter", "Enter", "next", "keys.handover_next"),
+    Key("up,down", "↑ ↓", "move", "keys.handover_move", bar=False),
+    Key("pagedown", "PgDn", "scroll", "keys.handover_scroll"),
+    Key("pageup", "PgUp", "scroll_up", "keys.handover_scroll", bar=False),
+    Key("ctrl+p", "Ctrl+P", "print", "keys.handover_print"),
+    Key("escape", "Esc", "close", "keys.close"),
+)
+LOGS_KEYS = (
+    Key("1,2,3", "1 2 3", "switch", "keys.logs_switch"),
+    Key("a,A", "A", "add", "keys.logs_add", records=True),
+    Key("c,C", "C", "close_incident", "keys.logs_close_incident", records=True),
+    Key("s,S", "S", "start_round", "keys.logs_start_round", records=True),
+    Key("t,T", "T", "tick", "keys.logs_tick", records=True),
+    Key("e,E", "E", "end_round", "keys.logs_end_round", records=True),
+    Key("escape", "Esc", "close", "keys.close"),
+)
+SUPERVISOR_KEYS = (
+    Key("enter", "Enter", "next", "keys.entry_next"),
+    Key("escape", "Esc", "cancel", "keys.cancel"),
+)
 
 
 def bindings(

@@ -3,8 +3,8 @@
 1 and 2 switch between them. Expected visitors: Enter lets the highlighted one in on their pass
 (after a Y: the same as F6 then 0 and the number), A registers one ahead (as ``guardpost visitors
 expect``). Block list: A adds a person, a phone or a plate (1/2/3, then the form), Delete removes
-the highlighted entry, saying who (as ``guardpost blocklist add|remove``; a supervisor's PIN once
-login exists). Every rule is the core's (``visits``, ``blocklist``), read and written in workers.
+the highlighted entry; both with a supervisor's code and PIN (as ``guardpost blocklist add|remove
+--as``). Every rule is the core's (``visits``, ``blocklist``), read and written in workers.
 """
 
 from __future__ import annotations
@@ -37,6 +37,11 @@ if TYPE_CHECKING:
     from guardpost import blocklist, visits
 
 EXPECTED, BLOCKED = "expected", "blocked"
+# The block list is a supervisor's (the shifts issue): their code and PIN, checked by the core.
+SUPERVISOR_ENTRIES = (
+    Entry("by", "lists.field.supervisor", required=True, max_length=16),
+    Entry("pin", "login.pin", required=True, max_length=8, password=True),
+)
 REASON_SHOWN = 36  # cells of a block-list reason in the table: the columns after it stay in view
 KIND_KEYS = {"1": BlockKind.PERSON, "2": BlockKind.PHONE, "3": BlockKind.PLATE}
 COLUMNS = {
@@ -211,10 +216,7 @@ class ListsScreen(ModalScreen[None]):
         entries = [Entry("value", value_label.get(kind, "visit.field.plate"), required=True)]
         if kind == BlockKind.PERSON:
             entries.append(Entry("last4", "lists.field.last4"))
-        entries += [
-            Entry("reason", "lists.field.reason", required=True, max_length=200),
-            Entry("by", "lists.field.by", required=True),
-        ]
+        entries += [Entry("reason", "lists.field.reason", required=True, max_length=200), *SUPERVISOR_ENTRIES]
 
         def store(v: dict[str, str]) -> int:
             from guardpost import blocklist, validate
@@ -232,8 +234,9 @@ class ListsScreen(ModalScreen[None]):
                         problems.append(FieldProblem(name, exc.key, **exc.params))
             if problems:
                 raise FormRefused(problems)
+            supervisor = self.booth.authorise(v["by"], v["pin"], blocklist.AUDIT_ADD)
             return self.booth.block(
-                kind, v["value"], reason=v["reason"], by=v["by"], id_last4=v.get("last4") or None
+                kind, v["value"], reason=v["reason"], by=supervisor.actor(), id_last4=v.get("last4") or None
             )
 
         def done(entry: int) -> tuple[str, str]:
@@ -243,6 +246,7 @@ class ListsScreen(ModalScreen[None]):
             "block.needs_reason": "reason",
             "block.bad_reason": "reason",
             "block.needs_who": "by",
+            "guards.unknown": "by",
             "block.already": "value",
         }
         title = t("lists.block_title", kind=t(f"block.kind.{kind}"))
@@ -277,7 +281,10 @@ class ListsScreen(ModalScreen[None]):
         b = self.blocked[self.query_one("#lists-table", DataTable).cursor_row]
 
         def store(v: dict[str, str]) -> int:
-            self.booth.unblock(b.entry_id, by=v["by"])
+            from guardpost import blocklist
+
+            supervisor = self.booth.authorise(v["by"], v["pin"], blocklist.AUDIT_REMOVE)
+            self.booth.unblock(b.entry_id, by=supervisor.actor())
             return b.entry_id
 
         def done(entry: int) -> tuple[str, str]:
@@ -286,9 +293,9 @@ class ListsScreen(ModalScreen[None]):
         title = t("lists.unblock_title", entry=b.entry_id, value=printable(b.value))
         form = EntryForm(
             title,
-            [Entry("by", "lists.field.by", required=True)],
+            list(SUPERVISOR_ENTRIES),
             store,
-            fields_of={"block.needs_who": "by"},
+            fields_of={"block.needs_who": "by", "guards.unknown": "by"},
             form_id="unblock",
         )
         self._form(form, done)

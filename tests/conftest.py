@@ -53,6 +53,7 @@ def make_settings(
     settings.override("booth.language", lang, "test")
     settings.override("booth.gate", gate, "test")
     settings.override("reader.kind", reader, "test")
+    settings.override("booth.login", False, "test")  # the login screen's own tests turn it on
     for name, value in extra.items():
         settings.override(name.replace("__", "."), value, "test")
     i18n.set_language(lang)

@@ -9,13 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from guardpost import domain, uid
-from guardpost.config import SCHEMA
+from guardpost import domain, shifts, uid
+from guardpost.config import SCHEMA, load_settings
 from guardpost.events import Filter
 from guardpost.i18n import LANGUAGES, catalogue
 from guardpost.policy import REASONS
 from guardpost.reports import muster
-from guardpost_screens import lists
+from guardpost_screens import lists, logs
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = sorted([*(ROOT / "guardpost").rglob("*.py"), *(ROOT / "screens").rglob("*.py")])
@@ -166,6 +166,13 @@ DYNAMIC: dict[str, list[str]] = {
         "asked_by",
         "by",
     ],
+    "guards.role": list(domain.GuardRole),
+    "logs.checked": ["tick", "scan"],
+    "logs.col": [c for cols in logs.COLUMNS.values() for c in cols],
+    "logs.kind": list(domain.LogKind),
+    "logs.showing": list(logs.TABS.values()),
+    "shifts.incident": list(shifts.INCIDENT_KINDS),
+    "shifts.item": [item for item, _ in load_settings(env={}).shifts.equipment],
     # the refusals the forgot-card form can show (policy.decide_by_hand)
     "forgot.refused": ["blacklisted_person", "not_a_resident", "lockdown_closed"],
 }

@@ -27,7 +27,7 @@ async def fill(pilot, *values: str) -> None:  # noqa: ANN001
         await pilot.press("enter")
 
 
-async def test_a_phone_is_put_on_the_block_list_and_taken_off_saying_who(demo_db: Path) -> None:
+async def test_a_phone_is_put_on_the_block_list_and_taken_off_by_a_supervisor(demo_db: Path) -> None:
     app = booth_app(demo_db, "en")
     async with app.run_test(size=(120, 40)) as pilot:
         await until(pilot, lambda: app.booth_open)
@@ -41,26 +41,34 @@ async def test_a_phone_is_put_on_the_block_list_and_taken_off_saying_who(demo_db
         await until(pilot, lambda: isinstance(app.screen, EntryForm))
         # one window over the booth screen, never two: Textual keeps painting the feed and banner
         assert app.screen_stack[-2] is app.booth_screen
-        await fill(pilot, "139 1234 5678", "[/]多次推销骚扰", "张主管")
+        await fill(pilot, "139 1234 5678", "[/]多次推销骚扰", "G07", "9876")  # a supervisor's code and PIN
         # the form took the lists' place over the booth screen; the lists come back after it
         await until(pilot, lambda: isinstance(app.screen, ListsScreen) and bool(app.screen.blocked))
         screen = app.screen
         assert isinstance(screen, ListsScreen) and screen.shown == BLOCKED
         assert rows(demo_db, "SELECT kind, value, reason, added_by FROM blocklist") == [
-            ("phone", "13912345678", "[/]多次推销骚扰", "张主管")
+            ("phone", "13912345678", "[/]多次推销骚扰", "guard:G07")
         ]
         assert "[/]多次推销骚扰" in table_text(screen)  # shown as typed, never as markup
         await until(pilot, lambda: "entry 1" in str(screen.query_one("#lists-note").render()))
-        # Delete asks who takes it off; the entry is kept as removed, with who and when
+        # Delete asks for a supervisor; the entry is kept as removed, with who and when
         await pilot.press("delete")
         await until(pilot, lambda: isinstance(app.screen, EntryForm))
-        await fill(pilot, "李主管")
+        await fill(pilot, "G01", "1234")  # a guard's own PIN is not a supervisor's
+        form = app.screen
+        await until(pilot, lambda: "supervisor" in str(form.query_one("#entry-error").render()))
+        assert form.values()["pin"] == ""  # a refused PIN is typed again
+        assert rows(demo_db, "SELECT removed_by FROM blocklist") == [(None,)]
+        form.field("by").value = ""
+        form.set_focus(form.field("by"))
+        await fill(pilot, "G07", "9876")
         await until(pilot, lambda: isinstance(app.screen, ListsScreen) and not app.screen.blocked)
         screen = app.screen
-    assert rows(demo_db, "SELECT removed_by, removed_at IS NOT NULL FROM blocklist") == [("李主管", 1)]
-    assert rows(demo_db, "SELECT action, actor FROM audit ORDER BY id") == [
-        ("blocklist.add", "张主管"),
-        ("blocklist.remove", "李主管"),
+    assert rows(demo_db, "SELECT removed_by, removed_at IS NOT NULL FROM blocklist") == [("guard:G07", 1)]
+    assert rows(demo_db, "SELECT action, actor FROM audit WHERE action NOT IN ('import') ORDER BY id") == [
+        ("blocklist.add", "guard:G07"),
+        ("authorise.refused", "guard:G01"),
+        ("blocklist.remove", "guard:G07"),
     ]
 
 
@@ -72,16 +80,16 @@ async def test_a_bad_value_is_named_and_what_was_typed_stays(demo_db: Path) -> N
         await until(pilot, lambda: isinstance(app.screen, EntryForm))
         form = app.screen
         assert isinstance(form, EntryForm)
-        await fill(pilot, "京AO1234", "闯杆", "张主管")  # O is never in a plate's serial
+        await fill(pilot, "京AO1234", "闯杆", "G07", "9876")  # O is never in a plate's serial
         await until(pilot, lambda: "车牌" in str(form.query_one("#entry-error").render()))
         assert getattr(form.focused, "id", None) == "entry-value"
-        assert form.values() == {"value": "京AO1234", "reason": "闯杆", "by": "张主管"}
+        assert form.values() == {"value": "京AO1234", "reason": "闯杆", "by": "G07", "pin": "9876"}
         # a required field left empty is said before anything is tried
         form.field("by").value = ""
         form.set_focus(form.field("value"))
         form.field("value").value = "京A12345"
         await pilot.press("enter", "enter", "enter")
-        await until(pilot, lambda: "操作人" in str(form.query_one("#entry-error").render()))
+        await until(pilot, lambda: "主管工号" in str(form.query_one("#entry-error").render()))
         assert getattr(form.focused, "id", None) == "entry-by"
         await pilot.press("escape")
         await until(pilot, lambda: isinstance(app.screen, ListsScreen))

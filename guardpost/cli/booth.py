@@ -34,7 +34,7 @@ def register(app: typer.Typer) -> None:
         gate: str | None = gate_option(),
         no_tui: bool = typer.Option(False, "--no-tui", help=t("cli.opt_no_tui")),
     ) -> None:
-        from guardpost.demo import DEMO_GUARD, build, demo_path, example_resident
+        from guardpost.demo import DEMO_GUARD, build, demo_guards, demo_path, example_resident, history
 
         s = settings(ctx, db=db or demo_path(), gate=gate, lang=lang)
         typer.echo(t("cli.demo_building", path=s.db_path))
@@ -46,6 +46,12 @@ def register(app: typer.Typer) -> None:
         resident = example_resident(s.db_path)
         if resident is not None:
             typer.echo(t("cli.demo_try_forgot", name=resident[0], unit=resident[1], last4=resident[2]))
+        worked = history(s.db_path)
+        if worked is not None:
+            typer.echo(t("cli.demo_shift", shift=worked))
+        typer.echo(t("cli.demo_guards"))
+        for code, name, role, pin in demo_guards(s.db_path):
+            typer.echo(f"  {code}  {name}  {t(f'guards.role.{role}')}  PIN {pin}")
         if not no_tui:
             if s.sources.get("booth.guard") == "default":
                 s.override("booth.guard", DEMO_GUARD, "demo")

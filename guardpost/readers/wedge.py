@@ -32,6 +32,7 @@ from guardpost.domain import CardRead, Lane, ReaderState, ReaderStatus, Said, So
 from guardpost.readers.base import OnRead, OnStatus
 
 PASS_PREFIX = "GP1."  # guardpost.passes.PREFIX: what a scanner types for a visitor pass
+CHECKPOINT_PREFIX = "GPC1."  # a patrol checkpoint's QR (``GPC1.P1``): ticks it on the open round
 
 
 def is_candidate(character: str | None) -> bool:
@@ -108,7 +109,8 @@ class WedgeDetector:
         """The read, if the held keys and this Enter are a reader's burst."""
         times = [*self._times, enter_ns]
         chars = self._chars
-        if len(chars) < self.min_len or enter_ns - times[-2] > self.max_gap_s * 1e9:
+        short = len(chars) < self.min_len and "".join(chars[:5]).upper() != CHECKPOINT_PREFIX
+        if short or enter_ns - times[-2] > self.max_gap_s * 1e9:  # a checkpoint's code may be short
             return None
         if (times[-1] - times[0]) / len(chars) > self.gap_s * 1e9:
             return None
@@ -136,6 +138,8 @@ class WedgeReader:
         self._on_read: OnRead | None = None
         # a scanned visitor pass (``GP1.`` ...) goes here, not to the card path (``Booth`` sets it)
         self.on_pass: Callable[[str, Lane], None] | None = None
+        # a scanned patrol checkpoint (``GPC1.`` ...): the patrol round, not the card path either
+        self.on_checkpoint: Callable[[str], None] | None = None
         self._lock = threading.Lock()
 
     @property
@@ -148,9 +152,12 @@ class WedgeReader:
             verdict = self.detector.feed(character, key, at_ns)
             on_read = self._on_read
         if verdict.read is not None:
-            on_pass = self.on_pass
-            if on_pass is not None and verdict.read.upper().startswith(PASS_PREFIX):
+            on_pass, on_checkpoint = self.on_pass, self.on_checkpoint
+            scanned = verdict.read.upper()
+            if on_pass is not None and scanned.startswith(PASS_PREFIX):
                 on_pass(verdict.read, self.lane)
+            elif on_checkpoint is not None and scanned.startswith(CHECKPOINT_PREFIX):
+                on_checkpoint(verdict.read)
             elif on_read is not None:
                 on_read(CardRead(reader=self.name, lane=self.lane, typed=verdict.read, read_ns=at_ns))
         return verdict

@@ -33,6 +33,7 @@ class Entry:
     required: bool = False
     max_length: int = 120
     value: str = ""
+    password: bool = False  # a PIN: shown as dots, never kept after the form closes
 
 
 class EntryForm(ModalScreen[Any]):
@@ -65,6 +66,7 @@ class EntryForm(ModalScreen[Any]):
                     compact=True,
                     max_length=e.max_length,
                     select_on_focus=False,
+                    password=e.password,
                 )
                 yield Horizontal(Plain(t(e.label) + mark, classes="entry-label"), field, classes="entry-row")
             yield Plain("", id="entry-error", classes="error")
@@ -113,9 +115,17 @@ class EntryForm(ModalScreen[Any]):
             tell(self, self._refused, "\n".join(lines), first)
             return
         except (GuardpostError, InvalidValue) as exc:
-            tell(self, self._refused, exc.message(), self.fields_of.get(exc.key))
+            tell(self, self._refused, exc.message(), self.fields_of.get(exc.key, self._pin_field(exc)))
             return
         tell(self, self.dismiss, result)
+
+    def _pin_field(self, exc: Exception) -> str | None:
+        """A refused PIN (wrong, too soon, a role too low): the PIN is typed again."""
+        from guardpost.guards import NotAllowed, PinRefused
+
+        if not isinstance(exc, (PinRefused, NotAllowed)):
+            return None
+        return next((e.name for e in self.entries if e.password), None)
 
     def _label(self, name: str) -> str:
         found = next((e.label for e in self.entries if e.name == name), None)
@@ -125,6 +135,8 @@ class EntryForm(ModalScreen[Any]):
         self.saving = False
         self.query_one("#entry-error", Plain).show(text)
         if name is not None:
+            if any(e.password and e.name == name for e in self.entries):
+                self.field(name).value = ""  # a refused PIN is typed again, not corrected
             self.set_focus(self.field(name))
 
     def action_cancel(self) -> None:

@@ -69,6 +69,7 @@ class BoothHeader(Widget):
     state: reactive[BoothState | None] = reactive(None, layout=True)
     reader: reactive[ReaderStatus | None] = reactive(None, layout=True)
     clock: reactive[datetime | None] = reactive(None)
+    reminders: reactive[tuple[str, ...]] = reactive((), layout=True)  # patrol due, a missed checkpoint
 
     def __init__(self, now: Callable[[], datetime] = datetime.now, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -102,6 +103,7 @@ class BoothHeader(Widget):
             self._reader_part(state),
             Part(t("header.lockdown", level=level), t("header.lockdown_short", level=level)),
             Part(t("header.guard", guard=guard), t("header.guard_short", guard=guard)),
+            *(Part(t("header.reminder", text=r), r) for r in self.reminders),
         ]
 
     def _reader_part(self, state: BoothState) -> Part:
