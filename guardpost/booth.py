@@ -697,7 +697,7 @@ class Booth:
         from guardpost.reports import document
 
         with contextlib.closing(self._read()) as conn:
-            return document.text(self._report(summary, conn))
+            return document.text(self._report(summary, conn), footer=False)
 
     def file_shift_report(
         self, shift_id: int, *, always_print: bool = False, now: datetime | None = None
@@ -707,15 +707,16 @@ class Booth:
         GuardpostError when the file cannot be written or printing failed (the file is kept)."""
         from guardpost import printing, shifts
         from guardpost.i18n import t
-        from guardpost.reports import document, pdf
+        from guardpost.reports import check, document, pdf
         from guardpost.text import printable
 
         target = self._prints() / f"shift-{shift_id}.pdf"
         with contextlib.closing(self._read()) as conn:
             summary = shifts.summary(conn, shift_id, self.settings.shifts, now or self.now())
             doc = self._report(summary, conn)
+            key = check.seal_key(conn)  # the compound's: report check tells a remade seal
         face = pdf.find_font(self.settings.print_font)
-        document.write_bytes(document.render(doc, "pdf", font=face), target)
+        document.write_bytes(document.render(doc, "pdf", font=face, seal_key=key), target)
         printer = self.settings.print_printer
         if not (printer or always_print):
             return t("report.written", path=printable(str(target)))

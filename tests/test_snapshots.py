@@ -309,3 +309,72 @@ class TestLists:
     def test_adding_a_phone(self, snap_compare, lists_db: Path, lang: str, size: tuple[int, int]) -> None:
         run = after("f9", "2", "a", "2", typed=("1391234567",), wait=0.5)
         assert snap_compare(booth(lists_db, lang), terminal_size=size, run_before=run)
+
+
+@pytest.fixture
+def shift_db(seeded_db: Path) -> Path:
+    """The seeded file with G01's shift open since 06:00, a duty-log line, an open incident and a
+    patrol round under way, at fixed times."""
+    from guardpost import shifts
+    from guardpost.config import load_settings
+    from guardpost.domain import LogKind
+
+    conn = connect(seeded_db)
+    start = FIXED_NOW - timedelta(hours=1, minutes=45)
+    login = shifts.login(conn, "G01", "1234", gate="east", now=start)
+    guard, shift_id = login.guard.on_duty, login.shift.id
+    shifts.write_log(
+        conn,
+        LogKind.DUTY,
+        "06:30 消防通道检查，畅通",
+        gate="east",
+        guard=guard,
+        shift_id=shift_id,
+        now=start + timedelta(minutes=30),
+    )
+    shifts.write_log(
+        conn,
+        LogKind.INCIDENT,
+        "两车刮擦 [b]双方协商[/b]",
+        gate="east",
+        guard=guard,
+        shift_id=shift_id,
+        now=start + timedelta(minutes=50),
+        category="traffic",
+        place="北门口",
+        handled_by="田萍婷",
+        usb_label="USB-11",
+    )
+    settings = load_settings(env={}).shifts
+    shifts.start_round(conn, gate="east", guard=guard, shift_id=shift_id, now=start + timedelta(hours=1))
+    shifts.check_point(conn, "P1", how="tick", gate="east", settings=settings, now=start + timedelta(hours=1))
+    conn.close()
+    return seeded_db
+
+
+def signed_in(db: Path, lang: str):  # noqa: ANN201
+    """The booth with the open shift's guard on duty (no login screen)."""
+    return booth_app(db, lang, booth__guard="G01")
+
+
+@pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
+@pytest.mark.parametrize("lang", LANGS)
+class TestShifts:
+    def test_login(self, snap_compare, seeded_db: Path, lang: str, size: tuple[int, int]) -> None:
+        app = booth_app(seeded_db, lang, booth__login=True)
+        assert snap_compare(app, terminal_size=size, run_before=after(wait=0.5))
+
+    def test_login_wrong_pin(self, snap_compare, seeded_db: Path, lang: str, size: tuple[int, int]) -> None:
+        app = booth_app(seeded_db, lang, booth__login=True)
+        assert snap_compare(app, terminal_size=size, run_before=after(typed=("G01", "0000"), wait=0.6))
+
+    def test_handover(self, snap_compare, shift_db: Path, lang: str, size: tuple[int, int]) -> None:
+        assert snap_compare(signed_in(shift_db, lang), terminal_size=size, run_before=after("f11", wait=0.8))
+
+    def test_logs_incidents(self, snap_compare, shift_db: Path, lang: str, size: tuple[int, int]) -> None:
+        run = after("f12", "2", wait=0.5)
+        assert snap_compare(signed_in(shift_db, lang), terminal_size=size, run_before=run)
+
+    def test_logs_patrol(self, snap_compare, shift_db: Path, lang: str, size: tuple[int, int]) -> None:
+        run = after("f12", "3", wait=0.5)
+        assert snap_compare(signed_in(shift_db, lang), terminal_size=size, run_before=run)

@@ -158,8 +158,10 @@ def _columns(headings: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str
     return out
 
 
-def text(doc: Document, seal_key: bytes | None = None) -> str:
-    """The report for a terminal or a plain file: no markup, columns aligned by cell width."""
+def text(doc: Document, seal_key: bytes | None = None, *, footer: bool = True) -> str:
+    """The report for a terminal or a plain file: no markup, columns aligned by cell width.
+    ``footer=False`` (the handover screen, not a copy to keep): no signature lines, report code,
+    audit head or seal."""
     lines = [printable(doc.title), printable(doc.subtitle), ""]
     label_width = max((cell_len(label) for label, _ in doc.facts), default=0)
     lines += [f"{_fit(label, label_width)}  {printable(value)}" for label, value in doc.facts]
@@ -174,6 +176,8 @@ def text(doc: Document, seal_key: bytes | None = None) -> str:
         lines += ["", printable(s.title), "-" * cell_len(printable(s.title))]
         lines += [printable(line) for line in s.lines]
         lines += _columns(s.headings, s.rows) if s.rows else [printable(s.empty)]
+    if not footer:
+        return "\n".join(lines)
     if doc.signatures:
         lines += [""] + [
             f"{label} ______________  {t('report.sign_time', doc.lang)} __________"
