@@ -259,7 +259,7 @@ def verify(conn: sqlite3.Connection, *, pinned: Pin | None = None) -> Verdict:
         walk = _walk(conn, pinned)
         if walk.suspects:
             _resolve(conn, walk)
-    problems = _explain(walk)
+        problems = _explain(walk, conn)
     if pinned is not None:
         if walk.pin_hash is None:
             problems.append(Problem(Fault.PIN_MISSING, pinned[0], pinned[0], walk.last))
@@ -399,14 +399,14 @@ def _position(rid: int | None, suspects: dict[int, _Suspect], path: list[int]) -
     return found.position if found is not None else rid
 
 
-def _explain(w: _Walk) -> list[Problem]:
+def _explain(w: _Walk, conn: sqlite3.Connection) -> list[Problem]:
     """One problem for each failure, the most telling one; runs of the same kind are joined."""
     found: list[Problem] = [Problem(Fault.MISSING, a, b) for a, b in w.gaps]
     found += [Problem(Fault.UNCHAINED, rid, rid) for rid in w.unchained]
     s = w.suspects
     edited = {rid for rid, x in s.items() if not x.content_ok and not x.moved}
     moved = {rid: x.position for rid, x in s.items() if x.moved and x.position is not None}
-    inserted = _inserted(w) - moved.keys()  # written by guardpost, only elsewhere: renumbered
+    inserted = _inserted(w, conn) - moved.keys()  # written by guardpost, only elsewhere: renumbered
     swapped = {rid for rid, was in moved.items() if moved.get(was) == rid}
     for rid in sorted(s):
         x = s[rid]
@@ -429,7 +429,7 @@ def _explain(w: _Walk) -> list[Problem]:
     return _joined(sorted(found, key=lambda p: (p.id, p.fault)))
 
 
-def _inserted(w: _Walk) -> set[int]:
+def _inserted(w: _Walk, conn: sqlite3.Connection) -> set[int]:
     """Entries the chain passes by: an entry whose content holds (intact, or only renumbered)
     names as the one before it an entry earlier than the one just before it, and no entry names
     that one."""
@@ -439,14 +439,18 @@ def _inserted(w: _Walk) -> set[int]:
             continue
         low = w.first if x.pred == _BEFORE_ALL else x.pred + 1
         if low <= x.before:  # else it names an entry after it: reordered, not inserted
-            out.update(_existing(range(low, x.before + 1), w))
+            out.update(_existing(conn, low, x.before))
     return out
 
 
-def _existing(ids: range, w: _Walk) -> Iterator[int]:
-    holes = {i for a, b in w.gaps for i in range(max(a, ids.start), min(b, ids.stop - 1) + 1)}
-    holes.update(w.unchained)
-    return (i for i in ids if i not in holes)
+def _existing(conn: sqlite3.Connection, low: int, high: int) -> list[int]:
+    """The chained entries with ids in [low, high], read from the file: an id edited by hand to a
+    huge number leaves a hole nobody may count through one by one (at most ``_MAX_EXAMINED``)."""
+    rows = conn.execute(
+        "SELECT id FROM audit WHERE id BETWEEN ? AND ? AND hash IS NOT NULL ORDER BY id LIMIT ?",
+        (low, high, _MAX_EXAMINED),
+    )
+    return [int(r[0]) for r in rows]
 
 
 def _joined(problems: list[Problem]) -> list[Problem]:
@@ -516,3 +520,13 @@ def _sync_folder(folder: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def entries(conn: sqlite3.Connection, *, after: int = 0, limit: int = 50) -> list[Entry]:
+    """The entries after id ``after`` (0: the latest ``limit``), oldest first: what a supervisor
+    reads with ``audit list``."""
+    if after:
+        rows = conn.execute(f"{_SELECT} WHERE id > ? ORDER BY id LIMIT ?", (after, limit)).fetchall()
+    else:
+        rows = conn.execute(f"{_SELECT} ORDER BY id DESC LIMIT ?", (limit,)).fetchall()[::-1]
+    return [Entry(*r) for r in rows]

@@ -165,13 +165,13 @@ def set_pin(conn: sqlite3.Connection, code: str, pin: str, *, actor: str, now: d
 
 
 def _subject(code: str) -> str:
-    """What the audit trail names a try by: the code as typed, made safe and short."""
-    return printable(code.strip()[:16]) or "-"
+    """What the audit trail names a try by: the code as typed, made safe and short, in capitals
+    (codes are found in any case: ``g01`` and ``G01`` are one guard, with one count of wrong PINs)."""
+    return printable(code.strip()[:16].upper()) or "-"
 
 
-def wait_left(conn: sqlite3.Connection, code: str, now: datetime) -> float:
-    """Seconds before the next try for ``code`` is heard (0: now)."""
-    subject = _subject(code)
+def _fails(conn: sqlite3.Connection, subject: str) -> tuple[int, object]:
+    """The wrong PINs for ``subject`` since its last good one: how many, and when the last was."""
     last_ok = conn.execute(
         "SELECT max(id) FROM audit WHERE action = 'login.ok' AND subject = ?", (subject,)
     ).fetchone()[0]
@@ -179,7 +179,12 @@ def wait_left(conn: sqlite3.Connection, code: str, now: datetime) -> float:
         "SELECT count(*), max(at) FROM audit WHERE action = 'login.fail' AND subject = ? AND id > ?",
         (subject, last_ok or 0),
     ).fetchone()
-    count, last = int(fails[0]), fails[1]
+    return int(fails[0]), fails[1]
+
+
+def wait_left(conn: sqlite3.Connection, code: str, now: datetime) -> float:
+    """Seconds before the next try for ``code`` is heard (0: now)."""
+    count, last = _fails(conn, _subject(code))
     if count < FREE_TRIES or last is None:
         return 0.0
     wait = min(FIRST_WAIT_S * 2 ** (count - FREE_TRIES), MAX_WAIT_S)
@@ -191,7 +196,8 @@ def check_pin(
     conn: sqlite3.Connection, code: str, pin: str, *, where: str, now: datetime, purpose: str = "login"
 ) -> GuardRow:
     """The guard whose code and PIN these are, or PinRefused (audited as ``login.fail``, which slows
-    the next try). A good PIN is audited as ``login.ok`` when ``purpose`` is a login."""
+    the next try). A good PIN is audited as ``login.ok`` when ``purpose`` is a login, and for any
+    other purpose when wrong ones came before it (a good PIN starts the count again)."""
     subject = _subject(code)
     wait = wait_left(conn, code, now)
     if wait > 0:
@@ -218,6 +224,8 @@ def check_pin(
         conn.execute("UPDATE guard SET pin_hash = ? WHERE id = ?", (auth.hash_pin(pin), guard.id))
     if purpose == "login":
         audit.append(conn, "login.ok", subject, f"at {where}", actor=guard.actor(), at=now)
+    elif _fails(conn, subject)[0]:
+        audit.append(conn, "login.ok", subject, f"{purpose} at {where}", actor=guard.actor(), at=now)
     return guard
 
 
