@@ -167,3 +167,28 @@ def run(quick: bool = False) -> dict[str, Any]:
 
 if __name__ == "__main__":
     print(json.dumps(run("--quick" in sys.argv), indent=1))
+
+
+def rows(result: dict[str, Any]) -> list[tuple[str, str, str, bool | None]]:
+    r = result
+    return [
+        (
+            "one PIN check (argon2id, 32 MiB, 2 passes)",
+            "<= 100 ms",
+            f"{r['pin_check_ms_median']:.0f} ms median",
+            r["pin_check_ms_median"] <= 100,
+        ),
+        (
+            "login: PIN's Enter -> booth screen (argon2 included)",
+            "<= 300 ms",
+            f"median {r['login_ms_median']:.0f} ms, max {r['login_ms_max']:.0f} ms;"
+            f" unlock median {r['unlock_ms_median']:.0f} ms",
+            r["login_ms_median"] <= 300,
+        ),
+        (
+            f"handover screen opens (F11 -> summary shown), {r['events_in_shift']:,} events in the shift",
+            "<= 200 ms",
+            f"median {r['handover_open_ms_median']:.0f} ms, max {r['handover_open_ms_max']:.0f} ms",
+            r["handover_open_ms_median"] <= 200,
+        ),
+    ]

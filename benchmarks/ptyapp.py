@@ -89,7 +89,9 @@ class PtyApp:
         self._watch = list(watch)
         master, slave = os.openpty()
         fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", self.rows, self.cols, 0, 0))
-        env = dict(os.environ, TERM="xterm-256color", LANG="C.UTF-8", COLUMNS=str(self.cols))
+        env = dict(
+            os.environ, TERM="xterm-256color", LANG="C.UTF-8", COLUMNS=str(self.cols), GUARDPOST_LOGIN="0"
+        )
         env.pop("GUARDPOST_CONFIG", None)
         env.pop("GUARDPOST_TRACE", None)
         if self.config is not None:

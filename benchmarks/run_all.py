@@ -120,6 +120,9 @@ def main(argv: list[str] | None = None) -> int:
     import bench_audit
 
     audit_result = _run("bench_audit", lambda: bench_audit.run(quick), errors)
+    import bench_shifts
+
+    shifts_result = _run("bench_shifts", lambda: bench_shifts.run(quick), errors)
 
     rows: list[Row] = []
     if swipe:
@@ -300,6 +303,10 @@ def main(argv: list[str] | None = None) -> int:
         rows += bench_audit.rows(audit_result)
     else:
         rows.append(("audit verify over 1,000,000 entries", "<= 10 s", "benchmark failed", False))
+    if shifts_result:
+        rows += bench_shifts.rows(shifts_result)
+    else:
+        rows.append(("login and the handover screen", "<= 300 / 200 ms", "benchmark failed", False))
 
     notes = [
         f"- Run {started:%Y-%m-%d %H:%M}{' (--quick)' if quick else ''} on {_machine()}.",

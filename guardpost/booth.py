@@ -524,6 +524,21 @@ class Booth:
         with contextlib.closing(self._read()) as conn:
             return guards.by_id(conn, guard.id)
 
+    def quitting(self) -> None:
+        """The guard quits the booth: the readers stop recording swipes; audited with who it was."""
+        from guardpost import audit
+        from guardpost.domain import actor_of
+
+        if self.viewer:
+            return
+        try:
+            with contextlib.closing(self._read()) as conn:
+                audit.append(
+                    conn, "booth.quit", self.settings.gate, None, actor=actor_of(self._guard()), at=self.now()
+                )
+        except (sqlite3.Error, GuardpostError):  # a file that cannot take it must not stop the quit
+            pass
+
     def current_shift(self) -> shifts.ShiftRow | None:
         from guardpost import shifts
 
@@ -724,7 +739,7 @@ class Booth:
             job = printing.print_file(target, printer=printer, title=f"shift {shift_id}")
         except GuardpostError as exc:
             raise GuardpostError(
-                "report.print_failed", None, path=printable(str(target)), why=exc.message()
+                "report.print_failed", None, path=printable(str(target)), why=exc.title()
             ) from exc
         return t("report.printed", path=printable(str(target)), printer=job.printer, job=job.job_id)
 

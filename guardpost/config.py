@@ -499,4 +499,7 @@ def load_settings(
     ):
         if env.get(var):
             settings.override(key, env[var], var)
+    if env.get("GUARDPOST_LOGIN"):  # a kiosk, a test rig or a benchmark: 0 opens without sign-in
+        wanted = env["GUARDPOST_LOGIN"].strip().lower()
+        settings.override("booth.login", wanted not in ("0", "false", "no", "off"), "GUARDPOST_LOGIN")
     return settings

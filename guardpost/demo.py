@@ -138,17 +138,34 @@ def history(path: Path, now: datetime | None = None) -> int | None:
         first = shifts.login(conn, "G01", pins["G01"], gate="east", now=start)
         guard = first.guard.on_duty
         keeper = Gatekeeper(conn, "east", guard=guard)
-        cards = [str(r[0]) for r in conn.execute("SELECT uid FROM card ORDER BY id LIMIT 400")]
-        at = start + timedelta(minutes=3)
-        for i, uid in enumerate(cards * 2):
-            if at >= start + timedelta(hours=11, minutes=50):
-                break
-            keeper.swipe(exact(uid), Lane.IN if i % 2 == 0 else Lane.OUT, source="sim", now=at)
-            # busier at 8-9 and 17-19, as a gate is
-            busy = at.hour in (8, 17, 18)
-            at += timedelta(seconds=40 if busy else 150)
+        cards = [str(r[0]) for r in conn.execute("SELECT uid FROM card ORDER BY id LIMIT 400")] * 2
+        next_at, next_card = start + timedelta(minutes=3), 0
+
+        def swipes_until(hours: float) -> None:
+            """The gate's swipes up to ``hours`` into the shift: events are stored in time order."""
+            nonlocal next_at, next_card
+            until = start + timedelta(hours=hours)
+            while next_at < until and next_card < len(cards):
+                lane = Lane.IN if next_card % 2 == 0 else Lane.OUT
+                keeper.swipe(exact(cards[next_card]), lane, source="sim", now=next_at)
+                busy = next_at.hour in (8, 17, 18)  # busier at 8-9 and 17-19, as a gate is
+                next_at += timedelta(seconds=40 if busy else 150)
+                next_card += 1
+
         vs = settings.visits
         host = conn.execute("SELECT code FROM unit ORDER BY id LIMIT 1").fetchone()[0]
+        shift_id = first.shift.id
+        swipes_until(1)
+        shifts.write_log(
+            conn,
+            LogKind.DUTY,
+            "09:00 消防通道检查，畅通。",
+            gate="east",
+            guard=guard,
+            shift_id=shift_id,
+            now=start + timedelta(hours=1),
+        )
+        swipes_until(2)
         relative = visits.register(
             conn,
             visits.VisitForm(
@@ -169,6 +186,25 @@ def history(path: Path, now: datetime | None = None) -> int | None:
             guard=guard,
             now=start + timedelta(hours=2),
         )
+        swipes_until(3)
+        shifts.start_round(conn, gate="east", guard=guard, shift_id=shift_id, now=start + timedelta(hours=3))
+        for code in ("P1", "P2", "P3"):
+            shifts.check_point(
+                conn,
+                code,
+                how="tick",
+                gate="east",
+                settings=settings.shifts,
+                now=start + timedelta(hours=3, minutes=30),
+            )
+        shifts.end_round(
+            conn,
+            gate="east",
+            findings="中心花园路灯一盏不亮，已报维修。",
+            settings=settings.shifts,
+            now=start + timedelta(hours=3, minutes=40),
+        )
+        swipes_until(4)
         visits.register(
             conn,
             visits.VisitForm(
@@ -188,21 +224,14 @@ def history(path: Path, now: datetime | None = None) -> int | None:
             guard=guard,
             now=start + timedelta(hours=4),
         )
+        swipes_until(5)
         temperature.record(
             conn, "37.9", gate="east", threshold_c=37.3, guard=guard, now=start + timedelta(hours=5)
         )
+        swipes_until(6)
         if relative.visit_id is not None:
             visits.sign_out(conn, relative.visit_id, gate="east", now=start + timedelta(hours=6))
-        shift_id = first.shift.id
-        shifts.write_log(
-            conn,
-            LogKind.DUTY,
-            "09:00 消防通道检查，畅通。",
-            gate="east",
-            guard=guard,
-            shift_id=shift_id,
-            now=start + timedelta(hours=1),
-        )
+        swipes_until(7)
         shifts.write_log(
             conn,
             LogKind.INCIDENT,
@@ -217,23 +246,7 @@ def history(path: Path, now: datetime | None = None) -> int | None:
             reported_to="物业前台",
             usb_label="USB-2026-11",
         )
-        shifts.start_round(conn, gate="east", guard=guard, shift_id=shift_id, now=start + timedelta(hours=3))
-        for code in ("P1", "P2", "P3"):
-            shifts.check_point(
-                conn,
-                code,
-                how="tick",
-                gate="east",
-                settings=settings.shifts,
-                now=start + timedelta(hours=3, minutes=30),
-            )
-        shifts.end_round(
-            conn,
-            gate="east",
-            findings="中心花园路灯一盏不亮，已报维修。",
-            settings=settings.shifts,
-            now=start + timedelta(hours=3, minutes=40),
-        )
+        swipes_until(11 + 50 / 60)
         counts = dict(settings.shifts.equipment)
         shifts.handover(
             conn,

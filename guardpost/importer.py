@@ -272,14 +272,15 @@ def import_csv(
             raise ImportRejected(problems)  # rolls the transaction back: nothing written
         if kind == "residents":
             people_index.index_people(conn, _unindexed(conn))
-        audit.append(
-            conn,
-            "import",
-            kind,
-            f"{path.name}: +{counts.added} ~{counts.updated} ={counts.unchanged}",
-            actor=actor,
-            at=now or datetime.now(),
-        )
+        if counts.added or counts.updated:  # an import that changes nothing leaves no trace
+            audit.append(
+                conn,
+                "import",
+                kind,
+                f"{path.name}: +{counts.added} ~{counts.updated} ={counts.unchanged}",
+                actor=actor,
+                at=now or datetime.now(),
+            )
     return counts
 
 

@@ -469,8 +469,15 @@ def end_round(
 
 
 def _rounds(
-    conn: sqlite3.Connection, where: str, args: tuple[Any, ...], settings: ShiftSettings
+    conn: sqlite3.Connection,
+    where: str,
+    args: tuple[Any, ...],
+    settings: ShiftSettings,
+    until: datetime | None = None,
 ) -> list[Round]:
+    """The rounds ``where`` says; with ``until``, as they stood then (a round ended later was still
+    open, and the checkpoints checked later not checked yet)."""
+    cut = stamp(until) if until is not None else None
     rows = conn.execute(
         "SELECT r.id, r.started_at, r.ended_at, g.name, r.findings FROM patrol_round r"
         f" LEFT JOIN guard g ON g.id = r.guard_id WHERE {where} ORDER BY r.started_at, r.id",
@@ -478,9 +485,14 @@ def _rounds(
     ).fetchall()
     out = []
     for rid, started, ended, who, findings in rows:
+        if cut is not None and ended is not None and ended > cut:
+            ended = findings = None
         checked = {
             str(c): str(h)
-            for c, h in conn.execute("SELECT checkpoint, how FROM patrol_check WHERE round_id = ?", (rid,))
+            for c, h in conn.execute(
+                "SELECT checkpoint, how FROM patrol_check WHERE round_id = ? AND (? IS NULL OR at <= ?)",
+                (rid, cut, cut),
+            )
         }
         missed = tuple(c.code for c in settings.checkpoints if c.code not in checked) if ended else ()
         out.append(
@@ -745,7 +757,15 @@ def summary(conn: sqlite3.Connection, shift_id: int, settings: ShiftSettings, no
         open_incidents=[_as_at(e, until) for e in open_incidents(conn, until)],
         open_alarms=open_alarms,
         logs=[_as_at(e, until) for e in logs(conn, shift_id)],
-        rounds=_rounds(conn, "r.shift_id = ?", (shift_id,), settings),
+        # its own rounds, and one still open when it began (started by the shift before)
+        rounds=_rounds(
+            conn,
+            "(r.shift_id = ? OR (r.gate_id = ? AND r.started_at < ?"
+            " AND (r.ended_at IS NULL OR r.ended_at > ?)))",
+            (shift_id, gate, start, start),
+            settings,
+            until,
+        ),
         equipment=equipment,
         corrections=corrections,
     )
@@ -783,3 +803,10 @@ def item_name(item: str, lang: str | None = None) -> str:
 def category_key(category: str) -> str:
     """The catalogue key naming a caller category."""
     return f"category.{VisitCategory(category)}"
+
+
+def recent(conn: sqlite3.Connection, gate: str | None = None, limit: int = 30) -> list[ShiftRow]:
+    """The latest shifts (at ``gate``, or anywhere), the newest first."""
+    where, args = ("WHERE s.gate_id = ?", (gate,)) if gate else ("", ())
+    rows = conn.execute(f"{_SHIFT_SQL} {where} ORDER BY s.started_at DESC, s.id DESC LIMIT ?", (*args, limit))
+    return [_shift(r) for r in rows]

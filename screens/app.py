@@ -192,6 +192,9 @@ class GuardpostApp(App[None]):
         status = message.status
         if self.booth.readers.kind == "wedge" or status.reader != self.booth.readers.wedge.name:
             self.booth_screen.show_reader(status)
+            login = self._login_screen()
+            if login is not None:
+                login.show_reader(status)
 
     def show_failure(self, exc: BaseException) -> None:
         """A worker or a booth thread failed: told, with a crash note, never silent."""
@@ -227,9 +230,17 @@ class GuardpostApp(App[None]):
             return
         from .forms.temperature import TemperatureScreen
         from .forms.visit import VisitScreen
+        from .handover import HandoverScreen
         from .inside import InsideScreen
+        from .lists import ListsScreen
+        from .login import LoginScreen
+        from .logs import LogsScreen
 
         tables = {
+            LoginScreen: keys.LOGIN_KEYS,
+            HandoverScreen: keys.HANDOVER_KEYS,
+            LogsScreen: keys.LOGS_KEYS,
+            ListsScreen: keys.LISTS_KEYS,
             TemperatureScreen: keys.TEMPERATURE_KEYS,
             ForgotCardScreen: keys.FORGOT_KEYS,
             VisitScreen: keys.VISIT_KEYS,
@@ -247,6 +258,10 @@ class GuardpostApp(App[None]):
         self.booth_screen.acknowledge()
 
     def action_quit_booth(self) -> None:
+        if self._login_screen() is not None:
+            # the booth stops recording swipes when it quits: only a guard who signed in may
+            self.notify(t("login.quit_needs_sign_in"), markup=False, timeout=6)
+            return
         if isinstance(self.screen, ConfirmScreen):
             if self.screen.purpose == "quit":
                 return
@@ -254,7 +269,12 @@ class GuardpostApp(App[None]):
         pipeline = self.booth.pipeline
         waiting = pipeline.unsaved if pipeline is not None else 0
         question = t("confirm.quit_unsaved", count=waiting) if waiting else t("confirm.quit")
-        self.push_screen(ConfirmScreen(question, purpose="quit"), lambda yes: self.exit() if yes else None)
+        self.push_screen(ConfirmScreen(question, purpose="quit"), self._quit_answered)
+
+    def _quit_answered(self, yes: bool | None) -> None:
+        if yes:
+            self.booth.quitting()  # audited: the booth stopped recording, and who stopped it
+            self.exit()
 
     async def action_quit(self) -> None:
         self.action_quit_booth()
@@ -350,6 +370,10 @@ class GuardpostApp(App[None]):
         limit = self.settings.shifts.lock_idle_min
         if limit and self._login_screen() is None and time.monotonic() - self.last_key > limit * 60:
             self.lock()
+
+    def refresh_reminders(self) -> None:
+        """Read the header's reminders again now (a round was started or ended)."""
+        self._load_reminders()
 
     @work(thread=True, group="reminders", exclusive=True, exit_on_error=False)
     def _load_reminders(self) -> None:

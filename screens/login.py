@@ -22,7 +22,7 @@ from textual.containers import Center, Horizontal, Vertical
 from textual.screen import Screen
 
 from guardpost.booth import BoothState
-from guardpost.domain import Swipe
+from guardpost.domain import ReaderStatus, Swipe
 from guardpost.errors import GuardpostError
 from guardpost.guards import GuardRow, PinRefused
 from guardpost.i18n import t
@@ -82,7 +82,9 @@ class LoginScreen(Screen[GuardRow]):
         yield KeyBar(keys.bar(keys.LOGIN_KEYS, (keys.APP_KEYS[0], keys.APP_KEYS[2])), classes="hint")
 
     def on_mount(self) -> None:
-        self.query_one(BoothHeader).state = self.gp.booth.state
+        header = self.query_one(BoothHeader)
+        header.state = self.gp.booth.state
+        header.reader = self.gp.booth_screen.query_one(BoothHeader).reader
         self.set_focus(self.query_one("#login-pin" if self.locked_by else "#login-code", SafeInput))
         self.show_alarms(self.gp.booth_screen.alarms)
         self.set_interval(1.0, self._count_down)
@@ -90,6 +92,9 @@ class LoginScreen(Screen[GuardRow]):
     # --- what the booth tells while this screen is up ----------------------------------------------
     def show_state(self, state: BoothState) -> None:
         self.query_one(BoothHeader).state = state
+
+    def show_reader(self, status: ReaderStatus) -> None:
+        self.query_one(BoothHeader).reader = status
 
     def show_alarms(self, alarms: list[Swipe]) -> None:
         line = self.query_one("#login-alarm", Plain)
@@ -139,7 +144,7 @@ class LoginScreen(Screen[GuardRow]):
 
     def _refused(self, text: str, wait_s: float) -> None:
         self.checking = False
-        self.wait_until = time.monotonic() + wait_s
+        self.wait_until = time.monotonic() + wait_s if wait_s > 0 else 0.0  # 0: the message stays
         self.query_one("#login-error", Plain).show(text)
         pin = self.query_one("#login-pin", SafeInput)
         pin.value = ""
@@ -154,10 +159,8 @@ class LoginScreen(Screen[GuardRow]):
             self.query_one("#login-error", Plain).show("")
 
     def action_clear(self) -> None:
-        """Esc: start again (the code too, unless the screen is locked to the guard on duty)."""
+        """Esc: start again, the code too (on the lock screen: another guard types their own)."""
         self.query_one("#login-pin", SafeInput).value = ""
-        if self.locked_by is None:
-            self.query_one("#login-code", SafeInput).value = ""
-            self.set_focus(self.query_one("#login-code", SafeInput))
-        else:
-            self.set_focus(self.query_one("#login-pin", SafeInput))
+        self.query_one("#login-code", SafeInput).value = ""
+        self.query_one("#login-error", Plain).show("")
+        self.set_focus(self.query_one("#login-code", SafeInput))

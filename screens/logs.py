@@ -79,6 +79,8 @@ class LogsScreen(ModalScreen[None]):
 
         def back(result: Any) -> None:
             app.push_screen(LogsScreen(booth, shown, done(result) if result is not None else ""))
+            if result is not None:
+                app.refresh_reminders()  # type: ignore[attr-defined]
 
         self.dismiss(None)
         app.call_later(app.push_screen, form, back)
@@ -306,6 +308,7 @@ class LogsScreen(ModalScreen[None]):
     def _reload_after(self, note: str, move: bool) -> None:
         self.advance = move  # a tick moves on to the next checkpoint
         self._load(note)
+        self.app.refresh_reminders()  # type: ignore[attr-defined]
 
     @on(DataTable.RowSelected, "#logs-table")
     def _row_chosen(self, event: DataTable.RowSelected) -> None:

@@ -61,6 +61,7 @@ class PtyBooth:
         fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
         environ = {k: v for k, v in os.environ.items() if not k.startswith(("GUARDPOST_", "LC_"))}
         environ.update(TERM="xterm-256color", LANG="C.UTF-8", COLUMNS=str(cols), LINES=str(rows))
+        environ["GUARDPOST_LOGIN"] = "0"  # the booth screen at once (the login screen's tests say 1)
         environ.update(env or {})
         self.proc = subprocess.Popen(
             (command or [str(SCRIPT)]) + args,

@@ -172,6 +172,7 @@ DYNAMIC: dict[str, list[str]] = {
     "logs.kind": list(domain.LogKind),
     "logs.showing": list(logs.TABS.values()),
     "shifts.incident": list(shifts.INCIDENT_KINDS),
+    "shifts.handover_kind": ["accepted", "taken_over"],
     "shifts.item": [item for item, _ in load_settings(env={}).shifts.equipment],
     # the refusals the forgot-card form can show (policy.decide_by_hand)
     "forgot.refused": ["blacklisted_person", "not_a_resident", "lockdown_closed"],

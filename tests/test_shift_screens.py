@@ -75,7 +75,7 @@ async def test_wrong_pins_slow_down_and_the_wait_is_counted_down(demo_db: Path) 
             await fill(pilot, "G02", "1111")
             await until(pilot, lambda: not login.checking)
             login.action_clear()
-        await until(pilot, lambda: "Try again in" in note(login, "#login-error"))
+        await until(pilot, lambda: "again in" in note(login, "#login-error").lower())
         assert login.wait_until > 0
         # the right PIN during the wait is not even tried
         await fill(pilot, "G02", "2345")
@@ -254,3 +254,20 @@ async def test_checkpoints_are_scanned_by_qr_and_by_their_nfc_tag_not_swiped(dem
         await until(pilot, lambda: logs.round is not None and len(logs.round.checked) == 2)
         assert logs.round is not None and logs.round.checked == {"P1": "scan", "P2": "scan"}
     assert rows(demo_db, "SELECT count(*) FROM access_event") == [(0,)]  # a tag is not a card
+
+
+async def test_nobody_quits_from_the_login_or_lock_screen_and_a_quit_is_audited(demo_db: Path) -> None:
+    app = booth_app(demo_db, "en", booth__login=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, LoginScreen))
+        await pilot.press("f10")  # the booth would stop recording swipes: refused
+        await pilot.pause(0.2)
+        assert isinstance(app.screen, LoginScreen) and app.is_running
+        await fill(pilot, "G01", "1234")
+        await until(pilot, lambda: isinstance(app.screen, BoothScreen))
+        await pilot.press("f10")
+        await pilot.press("y")
+        await until(pilot, lambda: not app.is_running)
+    assert rows(demo_db, "SELECT action, subject, actor FROM audit WHERE action = 'booth.quit'") == [
+        ("booth.quit", "east", "guard:G01")
+    ]

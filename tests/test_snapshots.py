@@ -366,7 +366,16 @@ class TestShifts:
 
     def test_login_wrong_pin(self, snap_compare, seeded_db: Path, lang: str, size: tuple[int, int]) -> None:
         app = booth_app(seeded_db, lang, booth__login=True)
-        assert snap_compare(app, terminal_size=size, run_before=after(typed=("G01", "0000"), wait=0.6))
+
+        async def refused(pilot) -> None:  # noqa: ANN001
+            await after(typed=("G01", "0000"), wait=0.1)(pilot)
+            end = time.monotonic() + 10  # the PIN is checked by argon2 in a worker
+            while getattr(app.screen, "checking", False):
+                assert time.monotonic() < end, "the refusal was not shown"
+                await pilot.pause(0.05)
+            await pilot.pause(0.2)
+
+        assert snap_compare(app, terminal_size=size, run_before=refused)
 
     def test_handover(self, snap_compare, shift_db: Path, lang: str, size: tuple[int, int]) -> None:
         assert snap_compare(signed_in(shift_db, lang), terminal_size=size, run_before=after("f11", wait=0.8))

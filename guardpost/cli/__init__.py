@@ -27,7 +27,7 @@ BOOTH_ENTRY_POINT = ("guardpost.booth", "open")
 
 def build(settings: Settings, open_booth: OpenBooth) -> typer.Typer:
     """The command tree, with help texts in the current language."""
-    from guardpost.cli import audit, booth, cards, db, gates, guards, imports, reports, visitors
+    from guardpost.cli import audit, booth, cards, db, gates, guards, imports, reports, shifts, visitors
 
     usage.install()
     app = typer.Typer(
@@ -60,6 +60,7 @@ def build(settings: Settings, open_booth: OpenBooth) -> typer.Typer:
     visitors.register(app)
     audit.register(app)
     guards.register(app)
+    shifts.register(app)
     reports.register(app)
     return app
 

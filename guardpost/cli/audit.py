@@ -62,6 +62,43 @@ def register(app: typer.Typer) -> None:
         if not verdict.intact:
             raise typer.Exit(exits.DENY)
 
+    @audit_app.command("list", help=t("cli.audit_list_help"))
+    def audit_list(
+        ctx: typer.Context,
+        after: int = typer.Option(0, "--after", help=t("cli.audit_opt_after")),
+        limit: int = typer.Option(50, "--limit", min=1, max=100_000, help=t("cli.audit_opt_limit")),
+        db: Path | None = db_option(),
+        as_json: bool = json_option(),
+        lang: str | None = lang_option(),
+    ) -> None:
+        from guardpost import audit
+        from guardpost.text import printable
+
+        s = settings(ctx, db=db, lang=lang)
+        with open_db(s) as conn:
+            found = audit.entries(conn, after=after, limit=limit)
+        if as_json:
+            echo_json(
+                [
+                    {
+                        "id": e.id,
+                        "at": e.at,
+                        "actor": e.actor,
+                        "action": e.action,
+                        "subject": e.subject,
+                        "detail": e.detail,
+                        "hash": e.hash,
+                    }
+                    for e in found
+                ]
+            )
+            return
+        for e in found:
+            detail = f"  {printable(e.detail)}" if e.detail else ""
+            typer.echo(
+                f"#{e.id:<6} {e.at[:19]}  {printable(e.actor)}  {e.action}  {printable(e.subject)}{detail}"
+            )
+
     @audit_app.command("export", help=t("cli.audit_export_help"))
     def audit_export(
         ctx: typer.Context,

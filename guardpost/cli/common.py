@@ -86,11 +86,18 @@ def as_option() -> Any:
     return typer.Option(None, "--as", help=t("cli.opt_as"))
 
 
+def hidden_input(prompt: str) -> str:
+    """What is typed at a hidden prompt (a PIN: never on the command line, never echoed); from a
+    pipe (a script, a test) the next line of standard input, without the terminal's warning."""
+    import sys
+
+    if not sys.stdin.isatty():
+        return sys.stdin.readline().rstrip("\r\n")
+    return str(typer.prompt(prompt, hide_input=True, default="", show_default=False))
+
+
 def ask_pin(code: str) -> str:
-    """A PIN, typed at a hidden prompt (never on the command line, never echoed)."""
-    return str(
-        typer.prompt(t("guards.as_prompt", code=code), hide_input=True, default="", show_default=False)
-    )
+    return hidden_input(t("guards.as_prompt", code=code))
 
 
 def authorised(conn: sqlite3.Connection, as_code: str | None, action: str, *, where: str = "cli") -> str:

@@ -14,6 +14,7 @@ from guardpost.cli.common import (
     authorised,
     db_option,
     echo_json,
+    hidden_input,
     json_option,
     lang_option,
     open_db,
@@ -25,13 +26,11 @@ from guardpost.text import printable
 
 
 def _new_pin(code: str) -> str:
-    first = str(
-        typer.prompt(t("guards.pin_prompt", code=code), hide_input=True, default="", show_default=False)
-    )
+    first = hidden_input(t("guards.pin_prompt", code=code))
     from guardpost.guards import check_new_pin
 
     check_new_pin(first)  # refused before asking again
-    again = str(typer.prompt(t("guards.pin_again"), hide_input=True, default="", show_default=False))
+    again = hidden_input(t("guards.pin_again"))
     if again != first:
         raise GuardpostError("guards.pin_mismatch", None)
     return first
