@@ -1,6 +1,6 @@
 """The upgrade of an existing schema-2 booth file with 5,000,000 events to the latest schema (the
 leaner event table of schema 3, schema 4's people registers and pinyin index, schema 5's visitor
-alarms as events).
+alarms as events, schema 6's shifts and hash-chained audit trail).
 
 A booth's file at schema 2 is what the benchmark database would have been before: the same rows
 with the four full event indexes (at, decision, person, card) and without the as_read / detail
@@ -31,6 +31,13 @@ from guardpost import storage  # noqa: E402
 SCHEMA2 = OUT / "big-schema2.db"
 
 _TO_SCHEMA2 = """
+DROP TABLE shift_item;
+DROP TABLE shift_correction;
+DROP TABLE patrol_check;
+DROP TABLE patrol_round;
+DROP TABLE log_entry;
+DROP TABLE shift;
+DROP TABLE audit;
 DROP TABLE consent;
 DROP TABLE blocklist;
 DROP TABLE compound_secret;
@@ -76,7 +83,9 @@ def schema2_file() -> Path:
     try:
         conn.execute("PRAGMA journal_mode = DELETE")
         conn.execute("PRAGMA foreign_keys = OFF")
-        conn.executescript(_TO_SCHEMA2 + _schema1_tables("visit", "temperature_reading"))
+        conn.executescript(
+            _TO_SCHEMA2 + _schema1_tables("visit", "temperature_reading", "shift", "log_entry", "audit")
+        )
         conn.execute("VACUUM")
     finally:
         conn.close()

@@ -43,7 +43,7 @@ CARDS = 100_000
 EVENTS = 5_000_000
 DAYS = 730
 SEED = 5_000_000
-FORMAT_VERSION = 6  # 6: built at schema 5 (a visitor's alarms are events)
+FORMAT_VERSION = 7  # 7: built at schema 6 (shifts, the hash-chained audit trail)
 
 # share of the day's swipes in each hour: morning and evening rush
 HOUR_WEIGHTS = (1, 0.6, 0.4, 0.3, 0.4, 1.2, 4, 9, 10, 6, 4, 4, 5, 4, 3.5, 4, 5, 8, 10, 8, 6, 4.5, 3, 2)
