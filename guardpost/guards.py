@@ -164,10 +164,16 @@ def set_pin(conn: sqlite3.Connection, code: str, pin: str, *, actor: str, now: d
     return guard
 
 
-def _subject(code: str) -> str:
-    """What the audit trail names a try by: the code as typed, made safe and short, in capitals
-    (codes are found in any case: ``g01`` and ``G01`` are one guard, with one count of wrong PINs)."""
-    return printable(code.strip()[:16].upper()) or "-"
+UNKNOWN = "?"  # the subject of tries with a code no guard has
+
+
+def _subject(conn: sqlite3.Connection, code: str) -> str:
+    """What the audit trail names a try by: the guard's code (``g01`` and ``G01`` are one guard,
+    with one count of wrong PINs); a code no guard has is ``?``, never the text typed (a guard who
+    typed the PIN into the code field must not find it in the trail), and such tries share one
+    count, so guessing codes slows down like guessing PINs."""
+    guard = find(conn, code) if code.strip() else None
+    return guard.code.upper() if guard is not None else UNKNOWN
 
 
 def _fails(conn: sqlite3.Connection, subject: str) -> tuple[int, object]:
@@ -184,7 +190,7 @@ def _fails(conn: sqlite3.Connection, subject: str) -> tuple[int, object]:
 
 def wait_left(conn: sqlite3.Connection, code: str, now: datetime) -> float:
     """Seconds before the next try for ``code`` is heard (0: now)."""
-    count, last = _fails(conn, _subject(code))
+    count, last = _fails(conn, _subject(conn, code))
     if count < FREE_TRIES or last is None:
         return 0.0
     wait = min(FIRST_WAIT_S * 2 ** (count - FREE_TRIES), MAX_WAIT_S)
@@ -198,7 +204,7 @@ def check_pin(
     """The guard whose code and PIN these are, or PinRefused (audited as ``login.fail``, which slows
     the next try). A good PIN is audited as ``login.ok`` when ``purpose`` is a login, and for any
     other purpose when wrong ones came before it (a good PIN starts the count again)."""
-    subject = _subject(code)
+    subject = _subject(conn, code)
     wait = wait_left(conn, code, now)
     if wait > 0:
         audit.append(conn, "login.too_soon", subject, f"{purpose} at {where}", actor=subject, at=now)

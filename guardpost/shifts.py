@@ -40,6 +40,10 @@ SHORT_MAX = 40
 # How far before a shift the summary looks for swipes with nobody signed in (the booth restarted
 # at 3 a.m. and nobody logged in until the morning shift).
 GAP_LOOKBACK = timedelta(hours=24)
+# How far back a summary looks for alarms nobody acknowledged: a week, so an alarm left open goes
+# from shift to shift (the booth's banner looks back a day; the partial index on refused and alarm
+# rows keeps a week's scan to a few thousand rows).
+OPEN_ALARMS_LOOKBACK = timedelta(days=7)
 # Registers the shift report has sections for that come with the vehicles issue.
 NOT_YET = ("vehicles", "parking_permits", "release_slips", "lockdown")
 
@@ -712,13 +716,14 @@ def summary(conn: sqlite3.Connection, shift_id: int, settings: ShiftSettings, no
             (end, end),
         )
     ]
-    alarm_low = events.first_id_since(conn, until - timedelta(hours=24))
+    alarm_low = events.first_id_since(conn, until - OPEN_ALARMS_LOOKBACK)
     open_alarms = [
         OpenAlarm(int(eid), datetime.fromisoformat(at), str(reason), who)
         for eid, at, reason, who in conn.execute(
             "SELECT e.id, e.at, e.reason, coalesce(p.name, v.name, e.uid) FROM access_event e"
             " LEFT JOIN person p ON p.id = e.person_id LEFT JOIN visit v ON v.id = e.visit_id"
-            " WHERE e.id >= ? AND e.id < ? AND e.decision = 'alarm' AND e.gate_id = ?"
+            " WHERE e.decision <> 'allow' AND e.decision = 'alarm' AND e.id >= ? AND e.id < ?"
+            " AND e.gate_id = ?"
             " AND NOT EXISTS (SELECT 1 FROM alarm_ack a WHERE a.event_id = e.id AND a.at < ?) ORDER BY e.id",
             (alarm_low, high, gate, end),
         )

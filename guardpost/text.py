@@ -17,9 +17,11 @@ from rich.cells import cell_len, set_cell_size
 # C0 controls, DEL and C1 controls (terminal escapes, bell, backspace, carriage return), the line and
 # paragraph separators, and the bidirectional marks, embeddings, overrides and isolates (which can
 # make "1-1-502" read as "205-1-1" on screen: Unicode TR36 / CVE-2021-42574), and the zero-width
-# space, joiners, word joiner and BOM (which make two different strings look alike).
+# space, joiners, word joiner and BOM (which make two different strings look alike); and lone
+# surrogates (a command-line argument of bytes that are not UTF-8 decodes to them), which no file,
+# database or terminal can take.
 UNSAFE = re.compile(
-    "[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060\u2066-\u2069\ufeff]"
+    "[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060\u2066-\u2069\ufeff\ud800-\udfff]"
 )
 
 

@@ -282,7 +282,7 @@ def test_each_failure_is_audited_as_login_fail_without_the_pin(conn: sqlite3.Con
             guards.check_pin(conn, code, pin, where="east", now=NOW)
     assert trail(conn, "login.fail") == [
         ("G01", "G01", "login at east: wrong_pin"),
-        ("G99", "G99", "login at east: unknown"),
+        ("?", "?", "login at east: unknown"),  # never the text typed: it may have been a PIN
         ("G05", "G05", "login at east: disabled"),
     ]
     written = conn.execute("SELECT actor || subject || coalesce(detail, '') FROM audit").fetchall()
@@ -613,3 +613,12 @@ def test_no_command_has_an_option_for_a_pin(demo_db: Path) -> None:
     root = typer.main.get_command(build(make_settings(demo_db, "en"), lambda _s, _v: 0))
     names = [name for p in walk(root) for name in p.opts]
     assert "--as" in names and not [n for n in names if "pin" in n.lower()]
+
+
+def test_a_pin_typed_into_the_code_field_is_not_kept_in_the_trail(conn: sqlite3.Connection) -> None:
+    for _ in range(2):
+        with pytest.raises(PinRefused):
+            guards.check_pin(conn, "736194", "", where="east", now=NOW)
+    written = conn.execute("SELECT actor || subject || coalesce(detail, '') FROM audit").fetchall()
+    assert not any("736194" in row[0] for row in written)
+    assert trail(conn, "login.fail")[0][1] == "?"

@@ -746,3 +746,16 @@ def test_hostile_text_is_stored_exactly_or_refused_as_a_guardpost_error(
         assert acceptable
         stored = conn.execute("SELECT text FROM log_entry WHERE id = ?", (entry,)).fetchone()[0]
         assert stored == kept
+
+
+def test_an_alarm_left_open_goes_on_from_shift_to_shift_for_a_week(
+    conn: sqlite3.Connection, ss: ShiftSettings
+) -> None:
+    """Three eight-hour shifts a day: an alarm from the first shift is still in the fourth's summary."""
+    first = sign_in(conn, "G01", at(0))
+    assert swipe(conn, lost_cards(conn, 1)[0], at(1), first.guard.on_duty) == Decision.ALARM
+    shift = first.shift
+    for hours, code in ((8, "G02"), (16, "G03"), (24, "G01"), (32, "G02")):
+        shift = hand_over(conn, ss, shift.id, code, at(hours)).shift
+    summary = shifts.summary(conn, shift.id, ss, at(38))
+    assert [a.at for a in summary.open_alarms] == [at(1)]
