@@ -169,7 +169,7 @@ def history(path: Path, now: datetime | None = None) -> int | None:
         relative = visits.register(
             conn,
             visits.VisitForm(
-                VisitCategory.RELATIVE, name="周晓雯", phone="13912345678", unit=host, temperature="36.5"
+                VisitCategory.RELATIVE, name="周晓雯", phone="13755550101", unit=host, temperature="36.5"
             ),
             [
                 visits.ConsentStep(
@@ -208,7 +208,7 @@ def history(path: Path, now: datetime | None = None) -> int | None:
         visits.register(
             conn,
             visits.VisitForm(
-                VisitCategory.MOVING, name="刘师傅", phone="13812345678", unit=host, company="好运搬家"
+                VisitCategory.MOVING, name="刘师傅", phone="13655550102", unit=host, company="好运搬家"
             ),
             [
                 visits.ConsentStep(

@@ -34,6 +34,9 @@ if TYPE_CHECKING:
     from guardpost import shifts
 
 
+WIDE = 110  # columns from which every line of the report fits in the box unwrapped
+
+
 class HandoverScreen(Screen["shifts.Login | None"]):
     BINDINGS = keys.bindings(keys.HANDOVER_KEYS, only=("print", "close", "scroll", "scroll_up"))
 
@@ -56,7 +59,10 @@ class HandoverScreen(Screen["shifts.Login | None"]):
         with Vertical(id="handover-box", classes="box"):
             yield Plain(self._title(), classes="title", id="handover-title")
             with VerticalScroll(id="handover-summary"):
-                yield Plain(self.text if self.summary else t("handover.no_shift_hint"), id="handover-text")
+                # on a wide terminal every line of the report fits: it need not be wrapped
+                fits = self.app.size.width >= WIDE
+                text = self.text if self.summary else t("handover.no_shift_hint")
+                yield Plain(text, id="handover-text", classes="-fits" if fits else "")
             with Horizontal(id="handover-fields"):
                 for item, expected in self.booth.settings.shifts.equipment:
                     yield Plain(
