@@ -722,7 +722,7 @@ class Booth:
         GuardpostError when the file cannot be written or printing failed (the file is kept)."""
         from guardpost import printing, shifts
         from guardpost.i18n import t
-        from guardpost.reports import check, document, pdf
+        from guardpost.reports import check, document
         from guardpost.text import printable
 
         target = self._prints() / f"shift-{shift_id}.pdf"
@@ -730,8 +730,7 @@ class Booth:
             summary = shifts.summary(conn, shift_id, self.settings.shifts, now or self.now())
             doc = self._report(summary, conn)
             key = check.seal_key(conn)  # the compound's: report check tells a remade seal
-        face = pdf.find_font(self.settings.print_font)
-        document.write_bytes(document.render(doc, "pdf", font=face, seal_key=key), target)
+        document.write(doc, "pdf", target, font=self.settings.print_font, seal_key=key)
         printer = self.settings.print_printer
         if not (printer or always_print):
             return t("report.written", path=printable(str(target)))

@@ -25,6 +25,7 @@ from guardpost.access import Gatekeeper, exact
 from guardpost.config import Settings
 from guardpost.domain import ConsentChannel, ConsentOutcome, GuardRole, LockdownLevel, LogKind, VisitCategory
 from guardpost.errors import GuardpostError
+from guardpost.i18n import t
 from guardpost.reports import check, document
 from guardpost.reports import day as day_report
 from guardpost.reports import shift as shift_report
@@ -350,7 +351,7 @@ def test_the_csv_reads_back_with_the_counts(
     assert blocks["overrides"][0] == ["放行 42 人（次）中强制放行 1 次，占 2.4%"]
     [override] = blocks["overrides"][2:]
     assert override[1] == HOSTILE and "约好了" in override[3]
-    assert blocks["vehicles"][-1] == ["该登记簿尚未启用（随车辆管理功能上线）"]
+    assert blocks["vehicles"][-1] == [t("report.not_yet", "zh-CN")]
     assert blocks["corrections"][-1] == ["无"]
     assert dict((r[0], r[1]) for r in blocks["verify"][1:])["code"].startswith(
         f"GPR1.shift.{compound.shift_id}."

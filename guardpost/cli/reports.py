@@ -64,10 +64,9 @@ def _print(path: Path, fmt: str, printer: str | None, s: Settings, title: str) -
 
 
 def _write(doc: Document, fmt: str, target: Path, s: Settings, key: bytes) -> Path:
-    from guardpost.reports import document, pdf
+    from guardpost.reports import document
 
-    font = pdf.find_font(s.print_font) if fmt == "pdf" else None
-    return document.write_bytes(document.render(doc, fmt, font=font, seal_key=key), target)
+    return document.write(doc, fmt, target, font=s.print_font, seal_key=key)
 
 
 def _pick_shift(conn: sqlite3.Connection, shift_id: int | None, day: str | None, gate: str | None) -> int:

@@ -311,10 +311,5 @@ def write(
     seal_key: bytes | None = None,
     now: datetime | None = None,
 ) -> Path:
-    from guardpost.reports import pdf
-
-    if fmt not in document.FORMATS:
-        raise document.bad_format(fmt)
     doc = build(d, lang=lang, compound=compound, gate_names=gate_names, audit_head=audit_head, now=now)
-    face = pdf.find_font(font) if fmt == "pdf" else None
-    return document.write_bytes(document.render(doc, fmt, font=face, seal_key=seal_key), out)
+    return document.write(doc, fmt, out, font=font, seal_key=seal_key)

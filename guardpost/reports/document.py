@@ -612,6 +612,17 @@ def receipt_bytes(doc: Document) -> bytes:
     return printing.receipt(receipt_lines(doc), width=RECEIPT_WIDTH)
 
 
+def write(doc: Document, fmt: str, target: Path, *, font: str | None, seal_key: bytes | None) -> Path:
+    """``doc`` in ``fmt`` at ``target``, whole or not at all; a PDF in the system's CJK font (or
+    ``font``, the ``print.font`` setting). The one way every report is written."""
+    from guardpost.reports import pdf
+
+    if fmt not in FORMATS:
+        raise bad_format(fmt)
+    face = pdf.find_font(font) if fmt == "pdf" else None
+    return write_bytes(render(doc, fmt, font=face, seal_key=seal_key), target)
+
+
 def write_bytes(data: bytes, target: Path) -> Path:
     """``data`` at ``target``, whole or not at all (temporary name, fsync, rename)."""
     target = target.expanduser()

@@ -427,10 +427,5 @@ def write(
     now: datetime | None = None,
 ) -> Path:
     """The report in ``fmt`` (text, pdf, html, csv, receipt) at ``out``, whole or not at all."""
-    from guardpost.reports import pdf
-
-    if fmt not in document.FORMATS:
-        raise document.bad_format(fmt)
     doc = build(summary, lang=lang, compound=compound, gate_name=gate_name, audit_head=audit_head, now=now)
-    face = pdf.find_font(font) if fmt == "pdf" else None
-    return document.write_bytes(document.render(doc, fmt, font=face, seal_key=seal_key), out)
+    return document.write(doc, fmt, out, font=font, seal_key=seal_key)
