@@ -307,3 +307,24 @@ async def test_what_arrives_for_a_screen_being_taken_down_is_dropped(demo_db: Pa
     # and after the app stopped, a late answer does not raise in the worker either
     tell(board, told.append, "after the app stopped")
     assert told == ["while open"]
+
+
+async def test_keys_show_in_the_field_at_once_and_a_card_leaves_it_as_it_was(demo_db: Path) -> None:
+    """Optimistic echo: the first keys of a fast run are in the field at once (not after the wedge
+    check's hold); the run turning out to be a card puts the field back as the guard left it."""
+    uid = card_uid(demo_db, ACTIVE_OWNER)
+    app = booth(demo_db)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await wait_until(pilot, lambda: app.booth_open)
+        await pilot.press("f4")
+        box = app.query_one("#search")
+        for ch in "3-2":
+            app.post_message(events.Key(ch, ch))
+        await pilot.pause(0.05)  # well inside the hold (120 ms): echoed, not waiting for it
+        assert box.value == "3-2"  # type: ignore[attr-defined]
+        await pilot.pause(0.3)
+        reader_types(app, uid.lower())
+        await wait_until(pilot, lambda: db_rows(demo_db, "SELECT count(*) FROM access_event")[0][0] == 1)
+        await wait_until(pilot, lambda: box.value == "3-2")  # type: ignore[attr-defined]
+        await pilot.pause(0.2)
+        assert box.value == "3-2"  # type: ignore[attr-defined]
