@@ -106,6 +106,13 @@ class HandoverScreen(Screen["shifts.Login | None"]):
     def key_down(self) -> None:
         self.focus_next(SafeInput)
 
+    @on(SafeInput.Changed, ".count")
+    def _digits_only(self, event: SafeInput.Changed) -> None:
+        """A count is digits: anything else typed or pasted is dropped as it comes."""
+        digits = "".join(ch for ch in event.value if ch.isascii() and ch.isdigit())
+        if digits != event.value:
+            event.input.value = digits
+
     @on(SafeInput.Submitted)
     def _next(self, event: SafeInput.Submitted) -> None:
         event.stop()
@@ -163,6 +170,9 @@ class HandoverScreen(Screen["shifts.Login | None"]):
         self.saving = False
         self.query_one("#handover-error", Plain).show(text)
         if field_id == "handover-pin":
+            self.query_one("#handover-pin", SafeInput).value = ""
+        elif field_id == "handover-code":  # another guard types their own code, not after this one
+            self.query_one("#handover-code", SafeInput).value = ""
             self.query_one("#handover-pin", SafeInput).value = ""
         if field_id:
             self.set_focus(self.query_one(f"#{field_id}", SafeInput))

@@ -126,12 +126,16 @@ async def test_a_shift_is_handed_over_by_the_incoming_guards_pin(demo_db: Path) 
         await until(pilot, lambda: screen.summary is not None)
         text = note(screen, "#handover-text")
         assert "Shift report" in text or "shift" in text.lower()
+        # a count is digits: letters and signs typed or pasted are dropped as they come
+        screen.query_one("#count-keys").value = "6x-"  # type: ignore[attr-defined]
+        await until(pilot, lambda: screen.query_one("#count-keys").value == "6")  # type: ignore[attr-defined]
         # radios 4 -> 3 (one is short), keys and permits as expected, a note, then G01 tries himself
         screen.query_one("#count-radio").value = "3"  # type: ignore[attr-defined]
         await pilot.press("enter", "enter", "enter")
         await fill(pilot, "Radio 3 is at the repair shop", "G01", "1234")
         await until(pilot, lambda: "yourself" in note(screen, "#handover-error"))
         assert rows(demo_db, "SELECT ended_at FROM shift") == [(None,)]
+        assert screen.query_one("#handover-code").value == ""  # type: ignore[attr-defined]  # typed afresh
         code = screen.query_one("#handover-code")
         code.value = ""  # type: ignore[attr-defined]
         screen.set_focus(code)
