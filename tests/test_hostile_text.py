@@ -163,6 +163,54 @@ async def _drive_people(db: Path, text: str) -> None:
     assert app.return_code in (None, 0)
 
 
+async def _drive_shifts(db: Path, text: str) -> None:
+    """The shifts issue's fields: the login screen (a refused sign-in, then G01), F11's counts,
+    notes and incoming guard, F12's duty-log line and incident form; at 80x24 in Chinese."""
+    from guardpost_screens.forms.entry import EntryForm
+    from guardpost_screens.handover import HandoverScreen
+    from guardpost_screens.login import LoginScreen
+    from guardpost_screens.logs import LogsScreen
+
+    app = booth_app(db, "zh-CN", booth__login=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _wait(pilot, lambda: isinstance(app.screen, LoginScreen))
+        await _fill_every_field(app, pilot, ["#login-code", "#login-pin"], text)
+        await pilot.press("enter")
+        await _wait(pilot, lambda: isinstance(app.screen, LoginScreen) and not app.screen.checking, 10)
+        app.screen.query_one("#login-code").value = "G01"  # type: ignore[attr-defined]
+        app.screen.query_one("#login-pin").value = "1234"  # type: ignore[attr-defined]
+        app.screen.set_focus(app.screen.query_one("#login-pin"))
+        await pilot.press("enter")
+        await _wait(pilot, lambda: app.screen is app.booth_screen, 10)
+        await pilot.press("f11")
+        await _wait(pilot, lambda: isinstance(app.screen, HandoverScreen))
+        fields = ["#count-radio", "#handover-notes", "#handover-code", "#handover-pin"]
+        await _fill_every_field(app, pilot, fields, text)
+        app.screen._accept()  # type: ignore[attr-defined]
+        await pilot.pause(0.4)
+        await _back_to_the_booth(app, pilot)
+        await pilot.press("f12")
+        await _wait(pilot, lambda: isinstance(app.screen, LogsScreen))
+        await pilot.press("a")
+        await _wait(pilot, lambda: isinstance(app.screen, EntryForm))
+        await _fill_every_field(app, pilot, ["#entry-text"], text)
+        await pilot.press("enter")
+        await pilot.pause(0.4)
+        await _back_to_the_booth(app, pilot)
+        await pilot.press("f12")
+        await _wait(pilot, lambda: isinstance(app.screen, LogsScreen))
+        await pilot.press("2", "a")
+        await _wait(pilot, lambda: isinstance(app.screen, EntryForm))
+        ids = [f"#entry-{n}" for n in ("kind", "place", "text", "handled_by", "reported_to", "usb")]
+        await _fill_every_field(app, pilot, ids, text)
+        await pilot.press("enter")
+        await pilot.pause(0.4)
+        app.export_screenshot()  # the refusal, or the logs with the entry in them
+        await _back_to_the_booth(app, pilot)
+        assert app.is_running
+    assert app.return_code in (None, 0)
+
+
 @pytest.fixture(scope="module")
 def noted_master(demo_master: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The demo compound with some swipes in the feed to paint."""
@@ -262,3 +310,17 @@ def test_the_advice_wraps_within_its_width_and_keeps_every_character(text: str, 
     lines = _wrap(text, width)
     assert all(cell_len(line) <= width for line in lines if len(line) > 1)
     assert "".join(lines).replace(" ", "") == text.replace(" ", "")
+
+
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=HOSTILE)
+def test_hostile_text_in_every_field_of_the_shift_screens(
+    noted_master: Path, tmp_path: Path, text: str
+) -> None:
+    db = tmp_path / f"s{abs(hash(text)) % 10**9}.db"
+    shutil.copyfile(noted_master, db)
+    try:
+        asyncio.run(_drive_shifts(db, text))
+    finally:
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{db}{suffix}").unlink(missing_ok=True)
