@@ -1,17 +1,22 @@
 """What every command group shares: the option types (help texts in the user's language, so they
 are made after the language is settled), the settings of a command, and how an error ends one."""
 
+from __future__ import annotations
+
 import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 
 from guardpost.cli import options
 from guardpost.config import Settings
 from guardpost.i18n import t
+
+if TYPE_CHECKING:
+    from guardpost.guards import GuardRow
 
 # Opens the booth screen (given by the launcher in ``screens``: the core never imports the UI);
 # returns the exit status.
@@ -100,24 +105,31 @@ def ask_pin(code: str) -> str:
     return hidden_input(t("guards.as_prompt", code=code))
 
 
+def supervisor(conn: sqlite3.Connection, as_code: str, action: str, *, where: str = "cli") -> GuardRow:
+    """The supervisor ``--as CODE`` names, their PIN asked: refused (and audited) for a wrong PIN
+    or a role too low."""
+    from datetime import datetime
+
+    from guardpost import guards
+    from guardpost.domain import GuardRole
+
+    pin = ask_pin(as_code)
+    return guards.authorise(
+        conn, as_code, pin, need=GuardRole.SUPERVISOR, action=action, where=where, now=datetime.now()
+    )
+
+
 def authorised(conn: sqlite3.Connection, as_code: str | None, action: str, *, where: str = "cli") -> str:
     """The actor of a supervisor-only command: ``--as CODE`` and that supervisor's PIN (asked).
 
     A compound with no supervisor yet (a fresh install) is run from the command line alone; once
     there is one, ``--as`` is needed, and a wrong PIN or a too low role is refused and audited.
     """
-    from datetime import datetime
-
     from guardpost import guards
-    from guardpost.domain import GuardRole
     from guardpost.errors import GuardpostError
 
     if as_code is None:
         if guards.has_supervisor(conn):
             raise GuardpostError("guards.needs_as", None)
         return actor()
-    pin = ask_pin(as_code)
-    guard = guards.authorise(
-        conn, as_code, pin, need=GuardRole.SUPERVISOR, action=action, where=where, now=datetime.now()
-    )
-    return f"{guard.actor()} ({actor()})"
+    return f"{supervisor(conn, as_code, action, where=where).actor()} ({actor()})"

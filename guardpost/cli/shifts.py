@@ -79,9 +79,8 @@ def register(app: typer.Typer) -> None:
         db: Path | None = db_option(),
         lang: str | None = lang_option(),
     ) -> None:
-        from guardpost import guards, shifts
-        from guardpost.cli.common import ask_pin
-        from guardpost.domain import GuardRole
+        from guardpost import shifts
+        from guardpost.cli.common import supervisor
         from guardpost.errors import GuardpostError
 
         s = settings(ctx, db=db, lang=lang)
@@ -89,10 +88,6 @@ def register(app: typer.Typer) -> None:
             raise GuardpostError("guards.needs_as", None)
         with open_db(s) as conn:
             shifts.get(conn, shift_id)  # an unknown shift is said before the PIN is asked
-            now = datetime.now()
-            pin = ask_pin(as_code)
-            supervisor = guards.authorise(
-                conn, as_code, pin, need=GuardRole.SUPERVISOR, action="shift.correct", where="cli", now=now
-            )
-            number = shifts.correct(conn, shift_id, text, by=supervisor, now=now)
+            by = supervisor(conn, as_code, "shift.correct")  # always: the shift is a supervisor's
+            number = shifts.correct(conn, shift_id, text, by=by, now=datetime.now())
         typer.echo(t("shifts.corrected", shift=shift_id, number=number))
