@@ -173,7 +173,11 @@ async def _drive_shifts(db: Path, text: str) -> None:
 
     app = booth_app(db, "zh-CN", booth__login=True)
     async with app.run_test(size=(80, 24)) as pilot:
-        await _wait(pilot, lambda: isinstance(app.screen, LoginScreen))
+        # the login screen is pushed as the booth opens: its fields are there once it is mounted
+        await _wait(
+            pilot, lambda: isinstance(app.screen, LoginScreen) and bool(app.screen.query("#login-pin"))
+        )
+        await pilot.pause(0.1)
         await _fill_every_field(app, pilot, ["#login-code", "#login-pin"], text)
         await pilot.press("enter")
         await _wait(pilot, lambda: isinstance(app.screen, LoginScreen) and not app.screen.checking, 10)
@@ -183,7 +187,9 @@ async def _drive_shifts(db: Path, text: str) -> None:
         await pilot.press("enter")
         await _wait(pilot, lambda: app.screen is app.booth_screen, 10)
         await pilot.press("f11")
-        await _wait(pilot, lambda: isinstance(app.screen, HandoverScreen))
+        await _wait(
+            pilot, lambda: isinstance(app.screen, HandoverScreen) and bool(app.screen.query("#handover-pin"))
+        )
         fields = ["#count-radio", "#handover-notes", "#handover-code", "#handover-pin"]
         await _fill_every_field(app, pilot, fields, text)
         app.screen._accept()  # type: ignore[attr-defined]

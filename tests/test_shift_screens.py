@@ -30,7 +30,7 @@ def note(screen: LoginScreen | HandoverScreen, widget: str) -> str:
 
 
 async def sign_in(pilot, app, code: str, pin: str) -> None:  # noqa: ANN001
-    await until(pilot, lambda: isinstance(app.screen, LoginScreen))
+    await until(pilot, lambda: isinstance(app.screen, LoginScreen) and bool(app.screen.query("#login-pin")))
     await fill(pilot, code, pin)
     await until(pilot, lambda: isinstance(app.screen, BoothScreen), timeout=8)
 
