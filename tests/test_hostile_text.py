@@ -50,6 +50,9 @@ HOSTILE = st.one_of(
 
 
 async def _paste_into(app, pilot, selector: str, text: str) -> None:  # noqa: ANN001
+    # a pushed screen's fields are there once it is mounted: on a loaded CI machine that can be
+    # a few frames after the screen itself is current
+    await _wait(pilot, lambda: bool(app.screen.query(selector)))
     field = app.screen.query_one(selector)
     field.focus()
     await pilot.pause()

@@ -22,6 +22,8 @@ def table_text(screen: ListsScreen) -> str:
 
 async def fill(pilot, *values: str) -> None:  # noqa: ANN001
     """Type each field and Enter, as at the booth."""
+    # a pushed form takes keys once it is mounted and has put the cursor in its first field
+    await until(pilot, lambda: pilot.app.screen.focused is not None)
     for value in values:
         await typed(pilot, value)
         await pilot.press("enter")

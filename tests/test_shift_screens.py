@@ -20,6 +20,8 @@ from guardpost_screens.logs import INCIDENTS, PATROL, LogsScreen
 
 
 async def fill(pilot, *values: str) -> None:  # noqa: ANN001
+    # a pushed form takes keys once it is mounted and has put the cursor in its first field
+    await until(pilot, lambda: pilot.app.screen.focused is not None)
     for value in values:
         await typed(pilot, value)
         await pilot.press("enter")
