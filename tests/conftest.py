@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import time
 from datetime import datetime
 from pathlib import Path
 
@@ -58,6 +59,22 @@ def make_settings(
         settings.override(name.replace("__", "."), value, "test")
     i18n.set_language(lang)
     return settings
+
+
+async def until(pilot, condition, timeout: float = 8.0) -> None:  # noqa: ANN001
+    """Wait for what the screen should reach. A widget not there yet (a pushed screen is current a
+    few frames before its fields are mounted, more on a loaded machine) counts as not yet."""
+    from textual.css.query import NoMatches
+
+    end = time.monotonic() + timeout
+    while True:
+        try:
+            if condition():
+                return
+        except NoMatches:
+            pass
+        assert time.monotonic() < end, "the screen did not get there in time"
+        await pilot.pause(0.02)
 
 
 def booth_app(db: Path, lang: str = "zh-CN", *, now: object = None, **settings: object):  # noqa: ANN201

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 from conftest import FIXED_NOW, ONLY_BLACKLISTED, booth_app, make_settings, type_fields
+from conftest import until as _until
 from pty_booth import SCRIPT, PtyBooth
 
 from guardpost.access import Gatekeeper, exact
@@ -35,10 +36,7 @@ HERE = Path(__file__).resolve().parent
 
 
 async def until(pilot, condition, timeout: float = 8.0) -> None:  # noqa: ANN001
-    end = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < end, "condition not reached in time"
-        await pilot.pause(0.02)
+    await _until(pilot, condition, timeout)
 
 
 def rows(db: Path, sql: str, params: tuple[object, ...] = ()) -> list[tuple[object, ...]]:

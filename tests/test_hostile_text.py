@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from conftest import booth_app, type_fields
+from conftest import until as _until
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from textual import events
@@ -99,12 +100,7 @@ async def _drive(db: Path, text: str) -> None:
 
 
 async def _wait(pilot, condition, timeout: float = 5.0) -> None:  # noqa: ANN001
-    import time
-
-    end = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < end, "the screen did not get there"
-        await pilot.pause(0.02)
+    await _until(pilot, condition, timeout)
 
 
 async def _back_to_the_booth(app, pilot) -> None:  # noqa: ANN001

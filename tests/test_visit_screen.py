@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import sqlite3
-import time
 from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
 from conftest import FIXED_NOW, booth_app
+from conftest import until as _until
 from textual import events
 
 from guardpost import storage, visits
@@ -18,11 +18,7 @@ from guardpost_screens.inside import InsideScreen
 
 
 async def until(pilot, condition, timeout: float = 6.0) -> None:  # noqa: ANN001
-    end = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > end:
-            raise AssertionError("timed out")
-        await pilot.pause(0.02)
+    await _until(pilot, condition, timeout)
 
 
 def rows(db: Path, sql: str, params: tuple = ()) -> list[tuple]:  # type: ignore[type-arg]
