@@ -136,9 +136,9 @@ def _date(value: str | None) -> date | None:
     return date.fromisoformat(value) if value else None
 
 
-_ALARM_SQL = (
+_EVENT_SQL = (
     "INSERT INTO access_event (at, gate_id, lane, uid, card_id, person_id, decision, reason, source,"
-    " guard_id, as_read, visit_id) VALUES (?, ?, ?, ?, ?, ?, 'alarm', ?, ?, ?, ?, ?)"
+    " guard_id, as_read, visit_id, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
 
 
@@ -161,8 +161,40 @@ def store_alarm(
     ``card``: the uid, card id and what the reader sent of the swipe it concerns, so that the
     banner names an unknown card too."""
     assert REASONS[reason] == Decision.ALARM, reason
+    return store_event(
+        conn,
+        reason,
+        gate=gate,
+        lane=lane,
+        at=at,
+        source=source,
+        visit_id=visit_id,
+        person_id=person_id,
+        card=card,
+        guard=guard,
+    )
+
+
+def store_event(
+    conn: sqlite3.Connection,
+    reason: Reason,
+    *,
+    gate: str,
+    lane: Lane,
+    at: datetime,
+    source: Source,
+    visit_id: int | None = None,
+    person_id: int | None = None,
+    card: tuple[str | None, int | None, str | None] = (None, None, None),
+    guard: Guard | None = None,
+    detail: str | None = None,
+) -> int:
+    """An event some register decided (an alarm, or a warning such as a plate in twice), stored in
+    the caller's transaction with the decision its reason has (``policy.REASONS``). The file
+    follower brings it to the feed like any row another process wrote. ``detail``: what the feed
+    shows of it when no card or person names it (a plate)."""
     cur = conn.execute(
-        _ALARM_SQL,
+        _EVENT_SQL,
         (
             stamp(at),
             gate,
@@ -170,11 +202,13 @@ def store_alarm(
             card[0],
             card[1],
             person_id,
+            REASONS[reason].value,
             reason.value,
             source.value,
             guard.id if guard else None,
             card[2],
             visit_id,
+            detail,
         ),
     )
     return int(cur.lastrowid or 0)

@@ -792,6 +792,16 @@ class Booth:
             blocklist.remove(conn, entry_id, by=by, now=self.now())
 
     # --- from the writer ------------------------------------------------------------------------
+    # --- issue 12: vehicles ---
+
+    # --- issue 12: renovation ---
+
+    # --- issue 12: release slips ---
+
+    # --- issue 12: lockdown ---
+
+    # --- issue 12: quarantine ---
+
     def _stored(self, swipe: Swipe, read_ns: int) -> None:
         self._listener.swipe(swipe, read_ns)
         if self.board.add(swipe):

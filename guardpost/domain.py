@@ -47,6 +47,9 @@ class Reason(StrEnum):
     BLACKLISTED_PERSON = "blacklisted_person"  # a blacklisted holder asking in without a card
     VISITOR_BLOCKED = "visitor_blocked"  # a caller (or their phone, plate) on the block list
     FEVER = "fever"  # a temperature at or above the threshold, at a swipe or a registration
+    # a card or a plate that came in again without going out (anti-passback): admitted, with a
+    # warning (guards forget to log exits); the inside-now board counts it once
+    PASSBACK = "passback"
 
 
 class GateKind(StrEnum):
@@ -197,6 +200,7 @@ class Source(StrEnum):
     MANUAL = "manual"
     VISIT = "visit"  # a registration at the gate (a caller on the block list)
     TEMPERATURE = "temperature"  # a temperature check (a fever)
+    VEHICLE = "vehicle"  # the vehicle register (a plate in twice, a plate on the block list)
 
 
 # --- value types --------------------------------------------------------------------------------

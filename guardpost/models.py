@@ -384,3 +384,18 @@ class EventCardUpto(SQLModel, table=True):
 
     id: int = Field(default=1, primary_key=True)
     event_id: int
+
+
+# --- issue 12: vehicles ---
+
+
+# --- issue 12: renovation ---
+
+
+# --- issue 12: release slips ---
+
+
+# --- issue 12: lockdown ---
+
+
+# --- issue 12: quarantine ---

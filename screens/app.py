@@ -308,6 +308,42 @@ class GuardpostApp(App[None]):
 
         self.push_screen(InsideScreen(self.booth))
 
+    # --- issue 12: one key each from the booth screen (the screens are their registers' own) ---
+    def open_vehicles(self) -> None:
+        if not self.booth_open or self.booth.viewer:
+            return
+        from .vehicles import VehiclesScreen
+
+        self.push_screen(VehiclesScreen(self.booth))
+
+    def open_renovation(self, pass_no: str | None = None) -> None:
+        if not self.booth_open or self.booth.viewer:
+            return
+        from .renovation import RenovationScreen
+
+        self.push_screen(RenovationScreen(self.booth, pass_no))
+
+    def open_release_slips(self) -> None:
+        if not self.booth_open or self.booth.viewer:
+            return
+        from .release_slips import ReleaseSlipScreen
+
+        self.push_screen(ReleaseSlipScreen(self.booth))
+
+    def open_quarantine(self) -> None:
+        if not self.booth_open or self.booth.viewer:
+            return
+        from .quarantine import QuarantineScreen
+
+        self.push_screen(QuarantineScreen(self.booth))
+
+    def open_lockdown(self) -> None:
+        if not self.booth_open or self.booth.viewer:
+            return
+        from .lockdown import LockdownScreen
+
+        self.push_screen(LockdownScreen(self.booth))
+
     def open_temperature(self, swipe: Swipe | None) -> None:
         if not self.booth_open or self.booth.viewer:
             return

@@ -277,6 +277,21 @@ class BoothScreen(Screen[None]):
     def action_logs(self) -> None:
         self.gp.open_logs()
 
+    def action_vehicles(self) -> None:
+        self.gp.open_vehicles()
+
+    def action_renovation(self) -> None:
+        self.gp.open_renovation()
+
+    def action_release_slips(self) -> None:
+        self.gp.open_release_slips()
+
+    def action_quarantine(self) -> None:
+        self.gp.open_quarantine()
+
+    def action_lockdown(self) -> None:
+        self.gp.open_lockdown()
+
     def action_lock(self) -> None:
         self.gp.lock()
 

@@ -32,6 +32,13 @@ BOOTH_KEYS = (
     Key("f9", "F9", "lists", "keys.lists"),
     Key("f11", "F11", "handover", "keys.handover", records=True),
     Key("f12", "F12", "logs", "keys.logs", records=True),
+    # Shift with a function key (Textual names Shift+F1..F12 as f13..f24, as xterm sends them):
+    # the registers of the vehicles issue, each beside the key of what it is nearest to.
+    Key("f18", "⇧F6", "vehicles", "keys.vehicles", records=True),
+    Key("f21", "⇧F9", "renovation", "keys.renovation", records=True),
+    Key("f14", "⇧F2", "release_slips", "keys.release_slips", records=True),
+    Key("f20", "⇧F8", "quarantine", "keys.quarantine", records=True),
+    Key("f24", "⇧F12", "lockdown", "keys.lockdown", records=True),
     Key("ctrl+l", "Ctrl+L", "lock", "keys.lock", bar=False),
     Key("f3", "F3", "cycle_filter", "keys.filter"),
     Key("f4", "F4", "search", "keys.search"),
@@ -108,6 +115,12 @@ SUPERVISOR_KEYS = (
     Key("enter", "Enter", "next", "keys.entry_next"),
     Key("escape", "Esc", "cancel", "keys.cancel"),
 )
+
+# --- issue 12: vehicles keys ---
+# --- issue 12: renovation keys ---
+# --- issue 12: release slips keys ---
+# --- issue 12: quarantine keys ---
+# --- issue 12: lockdown keys ---
 
 
 def bindings(

@@ -27,7 +27,23 @@ BOOTH_ENTRY_POINT = ("guardpost.booth", "open")
 
 def build(settings: Settings, open_booth: OpenBooth) -> typer.Typer:
     """The command tree, with help texts in the current language."""
-    from guardpost.cli import audit, booth, cards, db, gates, guards, imports, reports, shifts, visitors
+    from guardpost.cli import (
+        audit,
+        booth,
+        cards,
+        db,
+        gates,
+        guards,
+        imports,
+        lockdown,
+        permits,
+        quarantine,
+        reports,
+        shifts,
+        slips,
+        vehicles,
+        visitors,
+    )
 
     usage.install()
     app = typer.Typer(
@@ -62,6 +78,11 @@ def build(settings: Settings, open_booth: OpenBooth) -> typer.Typer:
     guards.register(app)
     shifts.register(app)
     reports.register(app)
+    vehicles.register(app)
+    permits.register(app)
+    slips.register(app)
+    lockdown.register(app)
+    quarantine.register(app)
     return app
 
 

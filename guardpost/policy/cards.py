@@ -40,6 +40,7 @@ REASONS: dict[Reason, Decision] = {
     Reason.RESTRICTED_CHECK: Decision.ALLOW,
     Reason.LOCKDOWN_RESIDENT_IN: Decision.ALLOW,
     Reason.FORGOT_CARD: Decision.ALLOW,
+    Reason.PASSBACK: Decision.ALLOW,
     Reason.UNKNOWN_CARD: Decision.DENY,
     Reason.NOT_YET_VALID: Decision.DENY,
     Reason.EXPIRED: Decision.DENY,

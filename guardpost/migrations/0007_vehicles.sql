@@ -1,0 +1,2 @@
+-- Schema 7: the vehicle register (plates in and out by category), temporary parking permits and
+-- their fees, delivery overstays.

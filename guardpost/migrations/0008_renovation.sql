@@ -1,0 +1,2 @@
+-- Schema 8: renovation permits (company, responsible person, dates, hours, area, restricted
+-- materials), worker passes, and the materials seen at entry.

@@ -1,0 +1,2 @@
+-- Schema 9: release slips (放行条) issued by the service centre and the release register of items
+-- taken out of the compound, kept two years.

@@ -1,0 +1,1 @@
+-- Schema 10: lockdown levels with a scope and an entrance.

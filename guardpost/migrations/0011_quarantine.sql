@@ -1,0 +1,2 @@
+-- Schema 11: the quarantine ledger of the closed level: households under home quarantine and
+-- their temperatures twice a day.
