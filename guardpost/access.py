@@ -30,11 +30,11 @@ from guardpost.errors import GuardpostError
 from guardpost.policy import REASONS, CardFacts, Verdict, decide, verdict
 from guardpost.uid import UidKey
 
-_CARD_SQL = f"""
+_CARD_SQL = """
 SELECT c.id, c.uid, c.kind, c.status, c.valid_from, c.valid_until,
-       p.id, p.name, p.role, p.special_care, u.code, {lockdown.LEVEL_SQL}
+       p.id, p.name, p.role, p.special_care, u.code, {level}
 FROM card c LEFT JOIN person p ON p.id = c.person_id LEFT JOIN unit u ON u.id = p.unit_id
-WHERE {{where}} LIMIT 2
+WHERE {where} LIMIT 2
 """
 _INSERT_SQL = (
     "INSERT INTO access_event (at, gate_id, lane, uid, card_id, person_id, decision, reason, source,"
@@ -102,7 +102,10 @@ _KIND = {k.value: k for k in CardKind}
 _STATUS = {s.value: s for s in CardStatus}
 _ROLE = {r.value: r for r in PersonRole}
 _LANE = {lane.value: lane for lane in Lane}
-_LEVEL = {level.value: level for level in LockdownLevel}
+_LEVELS = {
+    **{level.value: (level, False) for level in LockdownLevel},
+    LockdownLevel.CLOSED.value + lockdown.SHUT_MARK: (LockdownLevel.CLOSED, True),
+}
 
 
 class CardRow(NamedTuple):
@@ -240,6 +243,7 @@ class Gatekeeper:
         self.gate_id = gate_id
         self.guard = guard
         self._sql: dict[str, str] = {}  # the look-up statement for each kind of card key
+        self._level_sql = lockdown.level_sql(gate_id)
 
     def swipe(
         self,
@@ -263,7 +267,7 @@ class Gatekeeper:
         where, params = key.sql()
         sql = self._sql.get(where)
         if sql is None:
-            sql = self._sql[where] = _CARD_SQL.format(where=where)
+            sql = self._sql[where] = _CARD_SQL.format(where=where, level=self._level_sql)
         found = self.conn.execute(sql, params).fetchall()
         if len(found) != 1:
             reason = Reason.AMBIGUOUS_CARD if found else Reason.UNKNOWN_CARD
@@ -279,8 +283,8 @@ class Gatekeeper:
                 store=store,
             )
         row = CardRow._make(found[0])
-        level = _LEVEL[row.level] if row.level else LockdownLevel.of(None)
-        result = decide(row.facts(), self.gate_kind, lane, now.date(), level)
+        level, shut = _LEVELS.get(row.level or "") or lockdown.parse_level(row.level)
+        result = decide(row.facts(), self.gate_kind, lane, now.date(), level, shut=shut)
         holder = Holder(row.person_id, row.person, row.unit, row.special_care) if row.person_id else None
         return self._record(
             now,
@@ -324,7 +328,8 @@ class Gatekeeper:
         person = forgot_card.person(self.conn, person_id)
         if person is None:
             raise GuardpostError("person.unknown", None, person=person_id)
-        result = forgot_card.judge(person, lane, lockdown.current(self.conn), self.gate_kind)
+        here = lockdown.at_gate(self.conn, self.gate_id)
+        result = forgot_card.judge(person, lane, here.level, self.gate_kind, shut=here.shut)
         holder = Holder(person.person_id, person.name, person.unit, person.special_care)
         return self._record(now or datetime.now(), lane, result, Source.MANUAL, holder=holder)
 

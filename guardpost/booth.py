@@ -67,6 +67,7 @@ class BoothState:
     guard: Guard | None
     reader_kind: str  # pcsc | sim | wedge | viewer
     viewer: bool = False
+    shut: bool = False  # the closed level, and this gate is not the entrance left open
 
     def gate_name(self, lang: str) -> str:
         return self.gate_zh if lang == "zh-CN" else self.gate_en
@@ -144,13 +145,15 @@ def read_state(conn: sqlite3.Connection, settings: Settings, reader_kind: str, v
     gate = settings.gate
     kind = gate_kind(conn, gate)  # refuses an unknown gate, naming the known ones
     names = conn.execute("SELECT name_zh, name_en FROM gate WHERE id = ?", (gate,)).fetchone()
+    here = lockdown.at_gate(conn, gate)
     return BoothState(
         compound=settings.compound.name,
         gate_id=gate,
         gate_zh=str(names[0]),
         gate_en=str(names[1]),
         gate_kind=kind,
-        level=lockdown.current(conn),
+        level=here.level,
+        shut=here.shut,
         # With PIN login (the default) nobody is on duty until someone signs in, even when a shift
         # was left open (the booth PC restarted): swipes are stored without a guard meanwhile.
         guard=None if settings.shifts.login else guard_on_duty(conn, gate, settings.booth.guard),
@@ -330,7 +333,8 @@ class Booth:
 
     def forgot_card(self, unit_code: str, id_last4: str, lane: Lane) -> list[forgot_card.Candidate]:
         with contextlib.closing(self._read()) as conn:
-            return forgot_card.find(conn, unit_code, id_last4, lane, gate_kind(conn, self.settings.gate))
+            gate = self.settings.gate
+            return forgot_card.find(conn, unit_code, id_last4, lane, gate_kind(conn, gate), gate)
 
     # --- people at the gate (blocking: call from a worker) ---------------------------------------
     # Registrations are written on their own connection: SQLite's WAL lets them wait the writer's
@@ -366,7 +370,6 @@ class Booth:
                 form,
                 steps,
                 gate=self.settings.gate,
-                level=lockdown.current(conn),
                 settings=self.settings.visits,
                 fever_threshold_c=self.settings.rules.fever_threshold_c,
                 guard=self._guard(),
@@ -799,6 +802,51 @@ class Booth:
     # --- issue 12: release slips ---
 
     # --- issue 12: lockdown ---
+    def lockdown_in_force(self) -> lockdown.InForce:
+        with contextlib.closing(self._read()) as conn:
+            return lockdown.at_gate(conn, self.settings.gate)
+
+    def lockdown_history(self, limit: int = 50) -> list[lockdown.InForce]:
+        with contextlib.closing(self._read()) as conn:
+            return lockdown.history(conn, limit)
+
+    def lockdown_who(self, ordered_by: str) -> str:
+        with contextlib.closing(self._read()) as conn:
+            return lockdown.who(conn, ordered_by)
+
+    def gates(self) -> list[tuple[str, str, str, str]]:
+        """The compound's gates: id, Chinese name, English name, kind."""
+        with contextlib.closing(self._read()) as conn:
+            rows = conn.execute("SELECT id, name_zh, name_en, kind FROM gate ORDER BY id").fetchall()
+            return [(str(a), str(b), str(c), str(d)) for a, b, c, d in rows]
+
+    def set_lockdown(
+        self,
+        level: LockdownLevel,
+        *,
+        scope: tuple[str, ...],
+        entrance: str | None,
+        note: str | None,
+        code: str,
+        pin: str,
+        now: datetime | None = None,
+    ) -> int:
+        """A supervisor orders a level (code and PIN checked, refusals audited); every booth's
+        follower sees the new row at its next look at the file, this one's too."""
+        self._writable()
+        with contextlib.closing(self._read()) as conn:
+            return lockdown.set_level(
+                conn,
+                level,
+                scope=scope,
+                entrance=entrance,
+                note=note,
+                code=code,
+                pin=pin,
+                where=self.settings.gate,
+                now=now or self.now(),
+            )
+
 
     # --- issue 12: quarantine ---
 
@@ -876,12 +924,13 @@ class Booth:
             self._listener.alarms(self.board.open())
         state = self.state
         if state is not None:
-            level = lockdown.current(conn)
+            here = lockdown.at_gate(conn, state.gate_id)
+            level, shut = here.level, here.shut
             # signed in by PIN, the guard on duty is who signed in here; else the file says who
             login = self.settings.shifts.login
             guard = state.guard if login else guard_on_duty(conn, state.gate_id, self.settings.booth.guard)
-            if level != state.level or guard != state.guard:
-                self.state = replace(state, level=level, guard=guard)
+            if level != state.level or shut != state.shut or guard != state.guard:
+                self.state = replace(state, level=level, shut=shut, guard=guard)
                 if self.pipeline is not None and guard != state.guard:
                     self.pipeline.set_guard(guard)
                 self._listener.state(self.state)

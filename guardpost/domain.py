@@ -39,6 +39,7 @@ class Reason(StrEnum):
     EXPIRED = "expired"
     WRONG_GATE = "wrong_gate"
     LOCKDOWN_CLOSED = "lockdown_closed"
+    GATE_SHUT = "gate_shut"  # the closed level, at a gate that is not the one entrance left open
     BAD_READ = "bad_read"
     AMBIGUOUS_CARD = "ambiguous_card"
     NOT_A_RESIDENT = "not_a_resident"  # only residents are admitted by the forgot-card check
@@ -143,6 +144,7 @@ class VisitReason(StrEnum):
     NEEDS_TEMPERATURE = "needs_temperature"  # restricted and closed levels: everyone is measured
     LEAVE_AT_GATE = "leave_at_gate"  # closed level: parcels and food stay at the gate
     LOCKDOWN_CLOSED = "lockdown_closed"
+    GATE_SHUT = "gate_shut"  # the closed level: this gate is shut, only emergency services pass
     DANGEROUS_GOODS = "dangerous_goods"
     FEVER = "fever"
     BLOCKED = "blocked"

@@ -63,9 +63,11 @@ def person(conn: sqlite3.Connection, person_id: int) -> Person | None:
     return _person(row) if row else None
 
 
-def judge(who: Person, lane: Lane, level: LockdownLevel, gate_kind: GateKind) -> Verdict:
+def judge(
+    who: Person, lane: Lane, level: LockdownLevel, gate_kind: GateKind, *, shut: bool = False
+) -> Verdict:
     """The decision for admitting ``who`` by hand now: the one rule, ``policy.decide_by_hand``."""
-    return decide_by_hand(who.cards, who.role, lane, level, gate_kind)
+    return decide_by_hand(who.cards, who.role, lane, level, gate_kind, shut=shut)
 
 
 def unit_id(conn: sqlite3.Connection, unit_code: str) -> int:
@@ -77,7 +79,12 @@ def unit_id(conn: sqlite3.Connection, unit_code: str) -> int:
 
 
 def find(
-    conn: sqlite3.Connection, unit_code: str, id_last4: str, lane: Lane, gate_kind: GateKind
+    conn: sqlite3.Connection,
+    unit_code: str,
+    id_last4: str,
+    lane: Lane,
+    gate_kind: GateKind,
+    gate: str | None = None,
 ) -> list[Candidate]:
     """People of ``unit_code`` whose ID card ends in ``id_last4``, each with the engine's verdict.
 
@@ -89,8 +96,10 @@ def find(
         f"{_PERSON_SQL} WHERE p.unit_id = ? AND p.id_last4 = ? ORDER BY p.id", (uid, id_last4.upper())
     ).fetchall()
     if rows:
-        level = lockdown.current(conn)
-        return [Candidate(p, judge(p, lane, level, gate_kind)) for p in map(_person, rows)]
+        here = lockdown.at_gate(conn, gate) if gate is not None else None
+        level = here.level if here is not None else lockdown.current(conn)
+        shut = here.shut if here is not None else False
+        return [Candidate(p, judge(p, lane, level, gate_kind, shut=shut)) for p in map(_person, rows)]
     on_file = conn.execute(
         "SELECT count(*) FROM person WHERE unit_id = ? AND id_last4 IS NOT NULL", (uid,)
     ).fetchone()[0]

@@ -336,7 +336,8 @@ class LogEntry(SQLModel, table=True):
 
 
 class Lockdown(SQLModel, table=True):
-    """Lockdown level history: the newest row is the level in force."""
+    """Lockdown level history: the newest row covering a gate is the level in force there
+    (scope 'compound' or gate ids, comma-separated); ``entrance``: the one gate open when closed."""
 
     id: int | None = Field(default=None, primary_key=True)
     level: LockdownLevel = Field(sa_type=String)
@@ -344,6 +345,7 @@ class Lockdown(SQLModel, table=True):
     started_at: NaiveDatetime
     ordered_by: str
     note: str | None = None
+    entrance: str | None = Field(default=None, foreign_key="gate.id")
 
 
 class Audit(SQLModel, table=True):

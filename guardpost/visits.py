@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
-from guardpost import audit, blocklist, keys, passes, validate
+from guardpost import audit, blocklist, keys, lockdown, passes, validate
 from guardpost.access import stamp, store_alarm
 from guardpost.config import VisitSettings
 from guardpost.domain import (
@@ -24,6 +24,7 @@ from guardpost.domain import (
     Lane,
     LockdownLevel,
     Reason,
+    Said,
     Source,
     VisitCategory,
     VisitReason,
@@ -38,6 +39,7 @@ from guardpost.policy.visits import (
     decide_visit,
     is_fever,
     needs_consent,
+    pass_refusal,
 )
 from guardpost.storage import transaction
 
@@ -364,15 +366,19 @@ def register(
     steps: Sequence[ConsentStep],
     *,
     gate: str,
-    level: LockdownLevel,
+    level: LockdownLevel | None = None,
     settings: VisitSettings,
     fever_threshold_c: float,
     guard: Guard | None = None,
     now: datetime | None = None,
 ) -> VisitResult:
-    """Check, decide and store one caller at the gate, in one transaction."""
+    """Check, decide and store one caller at the gate, in one transaction. The lockdown level is
+    the one in force at ``gate`` (``level`` given: that level, as a test or a replay says)."""
     now = now or datetime.now()
     with transaction(conn):
+        here = lockdown.at_gate(conn, gate)
+        level = here.level if level is None else level
+        shut = here.shut and level == LockdownLevel.CLOSED
         visit = clean(conn, form, settings, today=now.date())
         for step in steps:
             if step.outcome == ConsentOutcome.OVERRIDE and not (step.reason or "").strip():
@@ -387,6 +393,7 @@ def register(
                 fever_threshold_c=fever_threshold_c,
                 dangerous_goods=visit.dangerous_goods,
                 blocked=bool(hits),
+                shut=shut,
             )
         )
         status = VisitStatus.INSIDE if verdict.admits else VisitStatus.REFUSED
@@ -698,8 +705,12 @@ def use_pass(
         visit_id = check_pass(conn, text, now, lane=lane)
         if lane == Lane.IN:
             held = conn.execute(
-                "SELECT name, id_last4, phone, plate FROM visit WHERE id = ?", (visit_id,)
+                "SELECT name, id_last4, phone, plate, category FROM visit WHERE id = ?", (visit_id,)
             ).fetchone()
+            here = lockdown.at_gate(conn, gate)
+            refusal = pass_refusal(VisitCategory(held[4]), here.level, here.shut)
+            if refusal is not None:
+                raise passes.PassRefused("pass.lockdown", reason=Said(f"visit_reason.{refusal}"))
             barred = blocklist.hits(conn, name=held[0], id_last4=held[1], phone=held[2], plate=held[3])
         if barred:  # put on the block list after the pass was issued: refused, and an alarm
             conn.execute("UPDATE visit SET status = 'refused', reason = 'blocked' WHERE id = ?", (visit_id,))

@@ -73,6 +73,7 @@ class GuardpostApp(App[None]):
         self.start_readers = start_readers
         self.now = now
         self.booth_open = False  # the database is open, the feed filled and the writer running
+        self._level_shown: tuple[LockdownLevel, bool] | None = None  # to ring when the level changes
         self.opening_error: GuardpostError | None = None
         self.crash_note: Path | None = None
         self.crash_line = ""
@@ -108,6 +109,7 @@ class GuardpostApp(App[None]):
 
     def _opened(self, opening: Opening) -> None:
         self.booth_screen.opened(opening.state, opening.first_page, opening.alarms)
+        self._level_shown = (opening.state.level, opening.state.shut)
         self.booth_open = True
         if self.settings.shifts.login and not self.booth.viewer:
             self._push_login(None)
@@ -164,10 +166,29 @@ class GuardpostApp(App[None]):
         self.booth_screen.show_all_saved()
 
     def show_state(self, state: BoothState) -> None:
+        before = self._level_shown
+        self._level_shown = (state.level, state.shut)
         self.booth_screen.show_state(state)
+        if before is not None and before != self._level_shown:
+            self._level_changed(state)
         login = self._login_screen()
         if login is not None:
             login.show_state(state)
+
+    def _level_changed(self, state: BoothState) -> None:
+        """A new lockdown level rings like an alarm over whatever screen is open, and the rules of
+        the new level apply from the next decision (each reads the level in force)."""
+        self.bell()
+        level = t(f"lockdown.{state.level}")
+        if state.shut:
+            level = f"{level}·{t('lockdown.shut_here')}"
+        self.notify(
+            t("lockdown.rang", level=level),
+            title=t("header.lockdown", level=level),
+            severity="error" if state.level != LockdownLevel.NORMAL else "information",
+            timeout=30,
+            markup=False,
+        )
 
     def show_alarms(self, alarms: list[Swipe]) -> None:
         before = {a.event_id for a in self.booth_screen.alarms}

@@ -46,6 +46,7 @@ REASONS: dict[Reason, Decision] = {
     Reason.EXPIRED: Decision.DENY,
     Reason.WRONG_GATE: Decision.DENY,
     Reason.LOCKDOWN_CLOSED: Decision.DENY,
+    Reason.GATE_SHUT: Decision.DENY,
     Reason.BAD_READ: Decision.DENY,
     Reason.AMBIGUOUS_CARD: Decision.DENY,
     Reason.NOT_A_RESIDENT: Decision.DENY,
@@ -92,9 +93,16 @@ def verdict(reason: Reason) -> Verdict:
 
 
 def decide(
-    card: CardFacts | None, gate_kind: GateKind, lane: Lane, today: date, level: LockdownLevel
+    card: CardFacts | None,
+    gate_kind: GateKind,
+    lane: Lane,
+    today: date,
+    level: LockdownLevel,
+    *,
+    shut: bool = False,
 ) -> Verdict:
-    """Decide one swipe. ``card`` is None when the UID matches no card."""
+    """Decide one swipe. ``card`` is None when the UID matches no card. ``shut``: the closed level
+    is in force and this gate is not the entrance left open (``lockdown.InForce.shut``)."""
     if card is None:
         return verdict(Reason.UNKNOWN_CARD)
     # A lost or blacklisted card alarms whatever else is true of it: the guard must stop it.
@@ -106,6 +114,8 @@ def decide(
         return verdict(Reason.EXPIRED)
     if card.valid_from is not None and today < card.valid_from:
         return verdict(Reason.NOT_YET_VALID)
+    if shut:
+        return verdict(Reason.GATE_SHUT)  # everyone goes to the one entrance, staff too
     if card.kind not in CARD_KINDS_BY_GATE.get(gate_kind, frozenset()):
         return verdict(Reason.WRONG_GATE)
     if level == LockdownLevel.CLOSED:
@@ -128,6 +138,8 @@ def decide_by_hand(
     lane: Lane,
     level: LockdownLevel,
     gate_kind: GateKind = GateKind.PEDESTRIAN,
+    *,
+    shut: bool = False,
 ) -> Verdict:
     """Forgot card (忘带卡): a person found by unit + ID last four, to be confirmed by the front desk.
 
@@ -144,6 +156,8 @@ def decide_by_hand(
         return verdict(Reason.BLACKLISTED_PERSON)
     if holder_role not in RESIDENT_ROLES:
         return verdict(Reason.NOT_A_RESIDENT)
+    if shut:
+        return verdict(Reason.GATE_SHUT)
     if level == LockdownLevel.CLOSED and lane == Lane.OUT:
         return verdict(Reason.LOCKDOWN_CLOSED)
     return verdict(Reason.FORGOT_CARD)

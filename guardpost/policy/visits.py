@@ -19,6 +19,7 @@ VISIT_REASONS: dict[VisitReason, Decision] = {
     VisitReason.NEEDS_TEMPERATURE: Decision.DENY,
     VisitReason.LEAVE_AT_GATE: Decision.DENY,
     VisitReason.LOCKDOWN_CLOSED: Decision.DENY,
+    VisitReason.GATE_SHUT: Decision.DENY,
     VisitReason.DANGEROUS_GOODS: Decision.DENY,
     VisitReason.FEVER: Decision.ALARM,
     VisitReason.BLOCKED: Decision.ALARM,
@@ -57,6 +58,7 @@ class VisitFacts:
     fever_threshold_c: float = 37.3
     dangerous_goods: bool = False
     blocked: bool = False
+    shut: bool = False  # the closed level, at a gate that is not the entrance left open
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +95,18 @@ def may_override(category: VisitCategory, level: LockdownLevel) -> bool:
     return level == LockdownLevel.NORMAL and category not in NO_OVERRIDE
 
 
+def pass_refusal(category: VisitCategory, level: LockdownLevel, shut: bool) -> VisitReason | None:
+    """A pass issued before a level was ordered is used under it: the level's rule still holds
+    (a shut gate takes emergency and public service only; the closed level the callers it lets
+    in). None: the pass admits (in the restricted level the guard takes the temperature as for
+    everyone, the hint says so)."""
+    if shut and category != VisitCategory.OFFICIAL:
+        return VisitReason.GATE_SHUT
+    if level == LockdownLevel.CLOSED and category not in PASS_WHEN_CLOSED:
+        return VisitReason.LEAVE_AT_GATE if category in PARCELS else VisitReason.LOCKDOWN_CLOSED
+    return None
+
+
 def decide_visit(f: VisitFacts) -> VisitVerdict:
     """The decision for a caller, in the order a guard checks: the block list, the thermometer,
     what they carry, the lockdown level, the host."""
@@ -102,6 +116,8 @@ def decide_visit(f: VisitFacts) -> VisitVerdict:
         return VisitVerdict(VisitReason.FEVER)
     if f.dangerous_goods:
         return VisitVerdict(VisitReason.DANGEROUS_GOODS)
+    if f.shut and f.category != VisitCategory.OFFICIAL:
+        return VisitVerdict(VisitReason.GATE_SHUT)  # emergency and public service only
     if f.level == LockdownLevel.CLOSED and f.category not in PASS_WHEN_CLOSED:
         return VisitVerdict(
             VisitReason.LEAVE_AT_GATE if f.category in PARCELS else VisitReason.LOCKDOWN_CLOSED

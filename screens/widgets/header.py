@@ -84,6 +84,7 @@ class BoothHeader(Widget):
 
     def watch_state(self, state: BoothState | None) -> None:
         self.set_class(state is not None and state.level != LockdownLevel.NORMAL, "-lockdown")
+        self.set_class(state is not None and state.level == LockdownLevel.CLOSED, "-closed")
 
     def watch_reader(self, status: ReaderStatus | None) -> None:
         bad = status is not None and status.state in (ReaderState.ERROR, ReaderState.NO_READER)
@@ -97,6 +98,8 @@ class BoothHeader(Widget):
         gate = printable(state.gate_name(lang))
         guard = printable(state.guard.name) if state.guard else t("header.no_guard")
         level = t(f"lockdown.{state.level}")
+        if state.shut:
+            level = f"{level}·{t('lockdown.shut_here')}"
         return [
             Part(printable(state.compound), printable(state.compound)),
             Part(t("header.gate", gate=gate), gate),
