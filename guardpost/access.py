@@ -36,6 +36,21 @@ SELECT c.id, c.uid, c.kind, c.status, c.valid_from, c.valid_until,
 FROM card c LEFT JOIN person p ON p.id = c.person_id LEFT JOIN unit u ON u.id = p.unit_id
 WHERE {where} LIMIT 2
 """
+# The card's newest admission at a gate: through event_card (filled while the writer is idle), and
+# the newest events not in it yet, from the end of the table.
+_LAST_LANE_SQL = """
+SELECT lane FROM (
+    SELECT e.id, e.lane FROM access_event e
+    WHERE e.id > (SELECT event_id FROM event_card_upto WHERE id = 1)
+      AND e.card_id = ? AND e.gate_id = ? AND e.decision = 'allow'
+    UNION ALL
+    SELECT * FROM (
+        SELECT e.id, e.lane FROM event_card ec JOIN access_event e ON e.id = ec.event_id
+        WHERE ec.card_id = ? AND e.gate_id = ? AND e.decision = 'allow'
+        ORDER BY ec.event_id DESC LIMIT 1
+    )
+) ORDER BY id DESC LIMIT 1
+"""
 _INSERT_SQL = (
     "INSERT INTO access_event (at, gate_id, lane, uid, card_id, person_id, decision, reason, source,"
     " guard_id, as_read, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
@@ -244,6 +259,12 @@ class Gatekeeper:
         self.guard = guard
         self._sql: dict[str, str] = {}  # the look-up statement for each kind of card key
         self._level_sql = lockdown.level_sql(gate_id)
+        # Anti-passback (DOMAIN.md "Vehicles"): a card in again here without going out is admitted
+        # with a warning (guards forget exits; a refusal would strand a resident at the barrier).
+        # Set by the booth for the gate kinds its config names. The last lane of each card is kept
+        # for the cards this writer saw; a card not seen yet is looked up once.
+        self.passback = False
+        self._lanes: dict[int, str] = {}
 
     def swipe(
         self,
@@ -285,8 +306,11 @@ class Gatekeeper:
         row = CardRow._make(found[0])
         level, shut = _LEVELS.get(row.level or "") or lockdown.parse_level(row.level)
         result = decide(row.facts(), self.gate_kind, lane, now.date(), level, shut=shut)
+        passback = self.passback and lane == Lane.IN and result.reason == Reason.OK
+        if passback and self._last_lane(row.card_id) == Lane.IN:
+            result = verdict(Reason.PASSBACK)
         holder = Holder(row.person_id, row.person, row.unit, row.special_care) if row.person_id else None
-        return self._record(
+        done = self._record(
             now,
             lane,
             result,
@@ -297,6 +321,20 @@ class Gatekeeper:
             as_read=as_read,
             store=store,
         )
+        if self.passback and done.event_id and done.decision == Decision.ALLOW:
+            self._lanes[row.card_id] = lane
+        return done
+
+    def _last_lane(self, card_id: int) -> str | None:
+        """The lane of the card's last admission at this gate (None: never here)."""
+        known = self._lanes.get(card_id)
+        if known is not None:
+            return known
+        row = self.conn.execute(_LAST_LANE_SQL, (card_id, self.gate_id, card_id, self.gate_id)).fetchone()
+        lane = str(row[0]) if row else None
+        if lane is not None:
+            self._lanes[card_id] = lane
+        return lane
 
     def refuse_bad_read(
         self,

@@ -233,6 +233,7 @@ class Booth:
                     debounce_ms=reader.debounce_ms,
                     guard=state.guard,
                     now=self.now,
+                    passback_gate_kinds=self.settings.rules.passback_gate_kinds,
                 )
                 self.pipeline.start()
                 # what a scanner types that is not a card: a visitor's pass, a patrol checkpoint

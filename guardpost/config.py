@@ -119,6 +119,13 @@ def _channels(value: object) -> tuple[str, ...]:
     return tuple(value)
 
 
+def _gate_kinds(value: object) -> tuple[str, ...]:
+    kinds = ("pedestrian", "vehicle", "garage")
+    if not isinstance(value, list) or any(v not in kinds for v in value) or len(set(value)) != len(value):
+        raise ValueError("config.bad_gate_kinds")
+    return tuple(value)
+
+
 def _companies(value: object) -> tuple[str, ...]:
     if (
         not isinstance(value, list)
@@ -226,6 +233,7 @@ SCHEMA: tuple[Key, ...] = (
     Key("rules.parking_fee_per_started_hour", _number(0, 1000), "5.0"),
     Key("rules.release_slip_retention_years", _integer(1, 30), "2"),
     Key("rules.personal_data_retention_days", _integer(1, 3650), "180"),
+    Key("rules.passback_gate_kinds", _gate_kinds, '["vehicle", "garage"]'),
     Key("visits.consent_wait_s", _integer(5, 600), "55"),
     Key("visits.consent_channels", _channels, '["front_desk", "intercom", "phone"]'),
     Key("visits.courier_companies", _companies, '["顺丰", "京东", "中通", "美团", "饿了么"]'),
@@ -302,6 +310,8 @@ class RulesSettings:
     parking_fee_per_started_hour: float
     release_slip_retention_years: int
     personal_data_retention_days: int
+    # anti-passback: at gates of these kinds a card in twice without going out is warned of
+    passback_gate_kinds: tuple[str, ...] = ("vehicle", "garage")
 
 
 @dataclass(frozen=True)
@@ -358,6 +368,7 @@ class Settings:
             parking_fee_per_started_hour=v["rules.parking_fee_per_started_hour"],
             release_slip_retention_years=v["rules.release_slip_retention_years"],
             personal_data_retention_days=v["rules.personal_data_retention_days"],
+            passback_gate_kinds=v["rules.passback_gate_kinds"],
         )
 
     @property

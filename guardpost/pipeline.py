@@ -108,7 +108,9 @@ class SwipePipeline:
         debounce_ms: int = 1500,
         guard: Guard | None = None,
         now: Callable[[], datetime] = datetime.now,
+        passback_gate_kinds: tuple[str, ...] = (),
     ) -> None:
+        self.passback_gate_kinds = passback_gate_kinds
         self.db_path = db_path
         self.gate_id = gate_id
         self.listener = listener
@@ -166,6 +168,7 @@ class SwipePipeline:
         try:
             conn = connect(self.db_path)
             keeper = Gatekeeper(conn, self.gate_id, guard=self.guard)
+            keeper.passback = keeper.gate_kind in self.passback_gate_kinds
         except BaseException as exc:  # reported to start()
             self._startup_error = exc
             self._ready.set()

@@ -17,7 +17,7 @@ from textual.screen import Screen
 
 from guardpost.advice import advice, who
 from guardpost.booth import BoothState
-from guardpost.domain import Decision, ReaderStatus, Swipe
+from guardpost.domain import Decision, ReaderStatus, Reason, Swipe
 from guardpost.events import Filter, matches
 from guardpost.i18n import t
 from guardpost.text import cut
@@ -360,4 +360,7 @@ class BoothScreen(Screen[None]):
 
 
 def _needs_advice(swipe: Swipe) -> bool:
-    return swipe.decision != Decision.ALLOW or swipe.special_care is not None
+    """Refused, special care, or in again without an exit (the guard checks a missed exit)."""
+    return (
+        swipe.decision != Decision.ALLOW or swipe.special_care is not None or swipe.reason == Reason.PASSBACK
+    )

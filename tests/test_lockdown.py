@@ -34,6 +34,7 @@ from guardpost.storage import connect
 
 NORMAL, RESTRICTED, CLOSED = LockdownLevel.NORMAL, LockdownLevel.RESTRICTED, LockdownLevel.CLOSED
 AT = datetime(2026, 12, 2, 9, 0)
+LATER = datetime(2030, 1, 7, 9, 0)
 SUPERVISOR, SUPERVISOR_PIN = "G07", "9876"
 
 
@@ -412,3 +413,31 @@ async def test_a_level_ordered_elsewhere_rings_over_an_open_form_and_colours_the
         notes = [n.message for n in app._notifications]
         assert any("CLOSED" in m for m in notes)
         assert app.screen is not app.booth_screen  # the form stayed open
+
+
+# --- the shift report ---------------------------------------------------------------------------------
+
+
+def test_the_shift_report_says_which_levels_were_in_force(conn: sqlite3.Connection) -> None:
+    from guardpost import shifts
+    from guardpost.reports import document
+    from guardpost.reports import shift as shift_report
+
+    # after the demo's first order, whenever the demo was made
+    ss = make_settings(Path("unused"), "zh-CN").shifts
+    first = shifts.login(conn, "G01", "1234", gate="west", now=LATER)
+    quiet = shifts.summary(conn, first.shift.id, ss, LATER + timedelta(hours=1))
+    assert "levels" not in quiet.content()  # nothing but normal: the hash is as before levels were kept
+    order(conn, RESTRICTED, now=LATER + timedelta(hours=2), note="区防控办通知")
+    order(conn, CLOSED, entrance="east", now=LATER + timedelta(hours=3))
+    busy = shifts.summary(conn, first.shift.id, ss, LATER + timedelta(hours=4))
+    # the level at the start (the demo's normal), then each one ordered during the shift
+    levels = [(lv.level, lv.shut) for lv in busy.levels]
+    assert levels == [("normal", False), ("restricted", False), ("closed", True)]
+    assert "levels" in busy.content()
+    assert shifts.content_hash(busy) != shifts.content_hash(quiet)
+    doc = shift_report.build(busy, lang="en", compound="C", gate_name="West", audit_head=None, now=LATER)
+    text = document.text(doc)
+    assert "RESTRICTED" in text and "区防控办通知" in text
+    assert "this gate shut" in text and "entrance left open: east" in text
+    assert "(G07)" in text

@@ -131,6 +131,7 @@ PART_NAMES = {
     "rounds": Said("report.part.rounds"),
     "equipment": Said("report.part.equipment"),
     "corrections": Said("report.part.corrections"),
+    "levels": Said("report.part.levels"),
     "not_yet": Said("report.part.not_yet"),
 }
 

@@ -293,6 +293,26 @@ def corrections_section(s: Summary, lang: str) -> Section:
     return _section("corrections", t("report.section.corrections", lang), headings, rows, (36, 34, 120), lang)
 
 
+def lockdown_section(s: Summary, lang: str) -> Section:
+    day = s.shift.started_at
+    rows = []
+    for lv in s.levels:
+        scope = lv.scope or t("lockdown.whole_compound", lang)
+        if lv.entrance:
+            scope += "; " + t("lockdown.entrance_is", lang, gate=lv.entrance)
+        level = t(f"lockdown.{lv.level}", lang) + (f" · {t('lockdown.shut_here', lang)}" if lv.shut else "")
+        rows.append((when(lv.at, day), level, scope, lv.ordered_by, lv.note or "-"))
+    headings = (
+        t("report.col.at", lang),
+        t("report.col.level", lang),
+        t("report.col.scope", lang),
+        t("report.col.ordered_by", lang),
+        t("report.col.note", lang),
+    )
+    title = t("report.section.lockdown", lang)
+    return _section("lockdown", title, headings, rows, (30, 36, 50, 34, 40), lang)
+
+
 def not_yet_sections(s: Summary, lang: str) -> list[Section]:
     titles = {
         "vehicles": t("report.section.vehicles", lang),
@@ -316,6 +336,7 @@ def sections(s: Summary, lang: str) -> tuple[Section, ...]:
         rounds_section(s, lang),
         equipment_section(s, lang),
         corrections_section(s, lang),
+        lockdown_section(s, lang),
         *not_yet_sections(s, lang),
     )
 
