@@ -265,7 +265,7 @@ async def test_a_fever_in_the_restricted_level(demo_db: Path) -> None:
     with storage.transaction(conn):
         conn.execute(
             "INSERT INTO lockdown (level, scope, started_at, ordered_by)"
-            " VALUES ('restricted', 'all', ?, '主管')",
+            " VALUES ('restricted', 'compound', ?, '主管')",
             (str(FIXED_NOW - timedelta(hours=1)),),
         )
     conn.close()
