@@ -6,7 +6,7 @@ say the same.
 
 from __future__ import annotations
 
-from guardpost.domain import GateKind, Reason, Said, Swipe
+from guardpost.domain import GateKind, Reason, Said, Source, Swipe
 from guardpost.i18n import t
 from guardpost.policy import allowed_kinds
 
@@ -30,7 +30,11 @@ def advice(swipe: Swipe, gate_kind: GateKind | None = None) -> Said:
 
 
 def who(swipe: Swipe) -> str:
-    """The person and unit, or the card number as read when nobody is known."""
+    """The person and unit, or the card number as read when nobody is known; a vehicle register's
+    event (a plate in twice, a plate on the block list) names its plate, and a temperature taken
+    of someone named by hand (a quarantined household's member) names them."""
+    if swipe.source in (Source.VEHICLE, Source.TEMPERATURE) and swipe.detail:
+        return swipe.detail
     known = " ".join(x for x in (swipe.person, swipe.unit) if x)
     if known:
         return known

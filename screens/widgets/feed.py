@@ -24,7 +24,7 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 from guardpost import crash
-from guardpost.domain import Decision, Reason, Swipe
+from guardpost.domain import Decision, Reason, Source, Swipe
 from guardpost.i18n import t
 from guardpost.text import printable
 
@@ -87,6 +87,8 @@ def row_cells(s: Swipe, width: int) -> list[str]:
     who, unit = s.person, s.unit
     if s.person_id is None and s.shown_number:  # an unknown card or a bad read: the number as read
         who, unit = t("feed.card_number", number=s.shown_number), ""
+    elif s.source in (Source.VEHICLE, Source.TEMPERATURE) and s.detail:  # a plate; a name typed by hand
+        who = s.detail
     cells = {
         "feed.col_event": f"#{s.event_id:07d}",
         "feed.col_time": s.at.strftime("%H:%M:%S"),
