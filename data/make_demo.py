@@ -436,31 +436,42 @@ class Generator:
 
         owners = {p.unit for p in residents if p.role == "owner" and p.lives_here}
         unit = rng.choice([u for u in units if u in owners and u.startswith(("5-", "6-"))])
+        # An active renovation: four workers with passes (the last one's ran out: the screen's
+        # refusal shows on real data), 08:00-18:00 Monday to Saturday, the four restricted materials.
+        taken: set[str] = set()
+        workers = []
+        for i in range(4):
+            number = f"ZX-2026-{i + 1:04d}"
+            workers += [
+                "[[renovation_permit.worker]]",
+                *_kv(
+                    pass_no=number,
+                    name=self.name(taken),
+                    phone=self.phone(),
+                    id_last4=self.id_last4(),
+                    valid_until="2026-11-20" if i == 3 else "2027-01-31",
+                    photo=f"photos/{number.lower()}.png",
+                ),
+                "",
+            ]
         out += [
             "[[renovation_permit]]",
             *_kv(
                 unit=unit,
                 company="广州市锦程装饰工程有限公司",
+                responsible=self.name(taken),
+                phone=self.phone(),
                 area="室内（不含外墙、公共区域）",
                 starts_on="2026-11-02",
                 ends_on="2027-01-31",
+                hours="08:00-18:00",
+                days="1-6",
+                restricted="solar_panels,rain_shed,large_steel,flammables",
                 issued_by="客服前台",
             ),
             "",
+            *workers,
         ]
-        taken: set[str] = set()
-        for i in range(4):
-            out += [
-                "[[renovation_permit.worker]]",
-                *_kv(
-                    pass_no=f"ZX-2026-{i + 1:04d}",
-                    name=self.name(taken),
-                    phone=self.phone(),
-                    id_last4=self.id_last4(),
-                    valid_until="2027-01-31",
-                ),
-                "",
-            ]
         return "\n".join(out).rstrip("\n") + "\n"
 
     # -- everything --------------------------------------------------------------------------
