@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from guardpost import validate
-from guardpost.access import stamp, store_alarm
+from guardpost.access import stamp, store_event
 from guardpost.domain import Guard, Lane, Reason, Source
 from guardpost.policy.visits import is_fever
 from guardpost.storage import transaction
@@ -44,48 +44,78 @@ def record(
     """Check and store one reading (``validate.Invalid`` for a typo or a failed measurement:
     nothing stored)."""
     celsius = validate.temperature(text)
-    fever = is_fever(celsius, threshold_c)
-    now = now or datetime.now()
     with transaction(conn):
-        person_id = None
-        lane = Lane.IN
-        card: tuple[str | None, int | None, str | None] = (None, None, None)
-        if event_id is not None:
-            row = conn.execute(
-                "SELECT person_id, lane, visit_id, uid, card_id, as_read FROM access_event WHERE id = ?",
-                (event_id,),
-            ).fetchone()
-            if row:
-                person_id, lane, visit_id = row[0], Lane(row[1]), visit_id or row[2]
-                card = (row[3], row[4], row[5])
-        cur = conn.execute(
-            "INSERT INTO temperature_reading (at, celsius, fever, mask, person_id, event_id, visit_id,"
-            " gate_id, guard_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                stamp(now),
-                celsius,
-                fever,
-                mask,
-                person_id,
-                event_id,
-                visit_id,
-                gate,
-                guard.id if guard else None,
-            ),
+        return store(
+            conn,
+            celsius,
+            gate=gate,
+            threshold_c=threshold_c,
+            event_id=event_id,
+            visit_id=visit_id,
+            mask=mask,
+            guard=guard,
+            now=now or datetime.now(),
         )
-        if fever:  # rung in the banner like a lost card, acknowledged with F5; the case stays open
-            store_alarm(
-                conn,
-                Reason.FEVER,
-                gate=gate,
-                lane=lane,
-                at=now,
-                source=Source.TEMPERATURE,
-                visit_id=visit_id,
-                person_id=person_id,
-                card=card,
-                guard=guard,
-            )
+
+
+def store(
+    conn: sqlite3.Connection,
+    celsius: float,
+    *,
+    gate: str,
+    threshold_c: float,
+    now: datetime,
+    event_id: int | None = None,
+    visit_id: int | None = None,
+    mask: bool | None = None,
+    guard: Guard | None = None,
+    person_id: int | None = None,
+    who: str | None = None,
+) -> Reading:
+    """One checked reading, in the caller's transaction: a register that keeps the reading with a
+    row of its own (the quarantine ledger) stores both or neither. ``person_id`` names whose it is
+    when no swipe does (a resident measured at home); a swipe's person comes first. ``who``: what a
+    fever's event says of the person when neither a person nor a visit names them (its detail)."""
+    fever = is_fever(celsius, threshold_c)
+    lane = Lane.IN
+    card: tuple[str | None, int | None, str | None] = (None, None, None)
+    if event_id is not None:
+        row = conn.execute(
+            "SELECT person_id, lane, visit_id, uid, card_id, as_read FROM access_event WHERE id = ?",
+            (event_id,),
+        ).fetchone()
+        if row:
+            person_id, lane, visit_id = row[0] or person_id, Lane(row[1]), visit_id or row[2]
+            card = (row[3], row[4], row[5])
+    cur = conn.execute(
+        "INSERT INTO temperature_reading (at, celsius, fever, mask, person_id, event_id, visit_id,"
+        " gate_id, guard_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            stamp(now),
+            celsius,
+            fever,
+            mask,
+            person_id,
+            event_id,
+            visit_id,
+            gate,
+            guard.id if guard else None,
+        ),
+    )
+    if fever:  # rung in the banner like a lost card, acknowledged with F5; the case stays open
+        store_event(
+            conn,
+            Reason.FEVER,
+            gate=gate,
+            lane=lane,
+            at=now,
+            source=Source.TEMPERATURE,
+            visit_id=visit_id,
+            person_id=person_id,
+            card=card,
+            guard=guard,
+            detail=who if person_id is None and visit_id is None else None,
+        )
     return Reading(int(cur.lastrowid or 0), celsius, fever, mask)
 
 
