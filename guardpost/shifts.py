@@ -22,7 +22,7 @@ import sqlite3
 from collections import Counter
 from dataclasses import asdict, dataclass, field, replace
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from guardpost import audit, events, guards, passes
 from guardpost.access import stamp
@@ -33,6 +33,12 @@ from guardpost.guards import GuardRow
 from guardpost.i18n import catalogue, t
 from guardpost.storage import transaction
 from guardpost.text import first_unsafe
+
+if TYPE_CHECKING:  # their registers load with the first summary, not with the booth
+    from guardpost.quarantine import ShiftQuarantine
+    from guardpost.release_slips import ShiftSlips
+    from guardpost.renovation import ShiftRenovation
+    from guardpost.vehicles import OutPermit, ShiftVehicles
 
 INCIDENT_KINDS = ("fight", "theft", "traffic", "fire", "suspicious", "other")
 TEXT_MAX = 500
@@ -45,10 +51,10 @@ GAP_LOOKBACK = timedelta(hours=24)
 # rows keeps a week's scan to a few thousand rows).
 OPEN_ALARMS_LOOKBACK = timedelta(days=7)
 # Registers the shift report has sections for that come with the vehicles issue.
-NOT_YET = ("vehicles", "parking_permits", "release_slips")
+NOT_YET: tuple[str, ...] = ()
 # Parts of the summary that came with later registers: left out of the content hash while they
 # hold nothing, so that a report printed before the register existed still checks.
-LATER_PARTS = ("levels",)
+LATER_PARTS: tuple[str, ...] = ("levels", "renovation", "slips", "vehicles", "permits_out", "quarantine")
 
 
 @dataclass(frozen=True, slots=True)
@@ -633,6 +639,11 @@ class Summary:
     equipment: list[Item]
     corrections: list[Correction]
     levels: list[Level] = field(default_factory=list)
+    renovation: ShiftRenovation | None = None
+    slips: ShiftSlips | None = None
+    vehicles: ShiftVehicles | None = None
+    permits_out: list[OutPermit] = field(default_factory=list)  # temporary parking permits not back
+    quarantine: ShiftQuarantine | None = None
     not_yet: tuple[str, ...] = NOT_YET
 
     @property
@@ -645,17 +656,41 @@ class Summary:
         check after the vehicles register lands."""
         plain: dict[str, Any] = _plain(asdict(self))
         plain.pop("not_yet", None)
-        if all(lv.level == "normal" for lv in self.levels):
-            plain.pop("levels", None)  # nothing but the normal level: as before levels were kept
-        for part in LATER_PARTS[1:]:
-            if not plain.get(part):
+        for part, empty in self._later_empty().items():
+            if empty:
                 plain.pop(part, None)
         return plain
+
+    def _later_empty(self) -> dict[str, bool]:
+        """Which of the later registers' parts say nothing about this shift."""
+        r, s, v, q = self.renovation, self.slips, self.vehicles, self.quarantine
+        empty = {
+            "levels": all(lv.level == "normal" for lv in self.levels),  # as before levels were kept
+            "renovation": r is None or not (r.admitted or r.refused or r.materials),
+            "slips": s is None or not (s.collected or s.after_hours or s.refused),
+            "vehicles": v is None
+            or not (
+                v.entries
+                or v.exits
+                or v.refused
+                or v.passbacks
+                or v.overstays
+                or v.receipts
+                or v.permits_issued
+            )
+            and not v.permits_missing,
+            "permits_out": not self.permits_out,
+            "quarantine": q is None or not (q.households or q.readings or q.due or q.missed or q.fevers),
+        }
+        assert set(empty) == set(LATER_PARTS)
+        return empty
 
 
 def _plain(value: Any) -> Any:
     if isinstance(value, datetime):
         return value.isoformat(sep=" ", timespec="seconds")
+    if isinstance(value, date):
+        return value.isoformat()
     if isinstance(value, dict):
         return {str(k): _plain(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
@@ -678,6 +713,8 @@ def _ids(conn: sqlite3.Connection, start: datetime, end: datetime) -> tuple[int,
 
 def summary(conn: sqlite3.Connection, shift_id: int, settings: ShiftSettings, now: datetime) -> Summary:
     """The shift's summary, as things stood at its end (or at ``now`` while it is open)."""
+    from guardpost import quarantine, release_slips, renovation, vehicles
+
     shift = get(conn, shift_id)
     until = shift.ended_at or now
     gate = shift.gate_id
@@ -797,6 +834,11 @@ def summary(conn: sqlite3.Connection, shift_id: int, settings: ShiftSettings, no
         equipment=equipment,
         corrections=corrections,
         levels=_levels(conn, gate, shift.started_at, until),
+        renovation=renovation.shift_summary(conn, gate, shift.started_at, until),
+        slips=release_slips.shift_summary(conn, gate, shift.started_at, until),
+        vehicles=vehicles.shift_summary(conn, gate, shift.started_at, until),
+        permits_out=vehicles.unreturned_permits(conn, until),
+        quarantine=quarantine.shift_summary(conn, shift.started_at, until),
     )
 
 

@@ -132,6 +132,11 @@ PART_NAMES = {
     "equipment": Said("report.part.equipment"),
     "corrections": Said("report.part.corrections"),
     "levels": Said("report.part.levels"),
+    "renovation": Said("report.part.renovation"),
+    "slips": Said("report.part.slips"),
+    "vehicles": Said("report.part.vehicles"),
+    "permits_out": Said("report.part.permits_out"),
+    "quarantine": Said("report.part.quarantine"),
     "not_yet": Said("report.part.not_yet"),
 }
 

@@ -313,6 +313,187 @@ def lockdown_section(s: Summary, lang: str) -> Section:
     return _section("lockdown", title, headings, rows, (30, 36, 50, 34, 40), lang)
 
 
+def slips_section(s: Summary, lang: str) -> Section:
+    """Items that left: each slip taken in (they go to the squad leader at the shift's end), each
+    owner's release after office hours, each refusal."""
+    day = s.shift.started_at
+    rows: list[tuple[str, ...]] = []
+    lines: tuple[str, ...] = ()
+    slips = s.slips
+    if slips is not None:
+        rows += [
+            (when(c.at, day), c.number, c.unit, c.items, t("slips.why.collected", lang))
+            for c in slips.collected
+        ]
+        rows += [
+            (when(a.at, day), "-", a.unit, a.items, t("slips.why.owner_after_hours", lang))
+            for a in slips.after_hours
+        ]
+        rows += [
+            (when(r.at, day), r.subject, "-", "-", said_or(f"slips.why.{r.reason}", str(r.reason), lang))
+            for r in slips.refused
+        ]
+        rows.sort(key=lambda r: r[0])
+        if slips.collected:
+            lines = (t("report.slips_to_squad_leader", lang, count=slips.collected_count),)
+    headings = (
+        t("report.col.at", lang),
+        t("report.col.slip", lang),
+        t("report.col.unit", lang),
+        t("report.col.items", lang),
+        t("report.col.outcome", lang),
+    )
+    return _section(
+        "release_slips",
+        t("report.section.release_slips", lang),
+        headings,
+        rows,
+        (26, 30, 28, 70, 56),
+        lang,
+        lines,
+    )
+
+
+def renovation_section(s: Summary, lang: str) -> Section:
+    """Renovation workers: admitted and refused per permit, the reasons, the materials seen."""
+    r = s.renovation
+    rows: list[tuple[str, ...]] = []
+    lines: list[str] = []
+    if r is not None and (r.admitted or r.refused):
+        rows = [(p.unit, p.company, str(p.admitted), str(p.refused)) for p in r.by_permit]
+        lines.append(
+            t("report.workers", lang, admitted=r.admitted, refused=r.refused, without=r.without_pass)
+        )
+        for reason, count in sorted(r.refusals.items()):
+            label = said_or(f"renovation.reason.{reason}", "", lang) or said_or(
+                f"visit_reason.{reason}", reason, lang
+            )
+            lines.append(f"{label}: {count}")
+        if r.materials:
+            seen = "、".join(
+                f"{said_or(f'renovation.material.{m}', m, lang)} × {n}"
+                for m, n in sorted(r.materials.items())
+            )
+            lines.append(t("report.materials_seen", lang, materials=seen))
+    headings = (
+        t("report.col.unit", lang),
+        t("report.col.company", lang),
+        t("report.col.admitted", lang),
+        t("report.col.refused", lang),
+    )
+    return _section(
+        "renovation",
+        t("report.section.renovation", lang),
+        headings,
+        rows,
+        (30, 100, 30, 30),
+        lang,
+        tuple(lines),
+    )
+
+
+def vehicles_section(s: Summary, lang: str) -> Section:
+    """The vehicle register: in and out by category, then the refusals, plates in twice, the
+    overstays of delivery trucks, the permits handed out and the fees taken."""
+    from guardpost.policy.vehicles import yuan
+
+    v = s.vehicles
+    rows: list[tuple[str, ...]] = []
+    lines: list[str] = []
+    if v is not None and (v.entries or v.exits or v.refused or v.passbacks):
+        rows = [
+            (t(f"vehicle.category.{c.category}", lang), str(c.entries), str(c.exits))
+            for c in v.counts
+            if c.entries or c.exits
+        ]
+        rows.append((t("report.total", lang), str(v.entries), str(v.exits)))
+        lines.append(
+            t(
+                "report.vehicles_line",
+                lang,
+                refused=v.refused,
+                passbacks=v.passbacks,
+                permits=v.permits_issued,
+                missing=v.permits_missing,
+                receipts=len(v.receipts),
+                fees=yuan(v.fees_cents),
+            )
+        )
+        day = s.shift.started_at
+        for o in v.overstays:
+            state = when(o.left_at, day) if o.left_at else t("report.still_inside", lang)
+            lines.append(
+                t(
+                    "report.overstay",
+                    lang,
+                    plate=o.plate or "-",
+                    category=t(f"vehicle.category.{o.category}", lang),
+                    since=when(o.entered_at, day),
+                    over=o.over_min,
+                    state=state,
+                )
+            )
+    headings = (t("report.col.category", lang), t("report.col.in", lang), t("report.col.out", lang))
+    title = t("report.section.vehicles", lang)
+    return _section("vehicles", title, headings, rows, (110, 40, 40), lang, tuple(lines))
+
+
+def permits_section(s: Summary, lang: str) -> Section:
+    """Temporary parking permits not back in the booth at the shift's end: the next guard collects
+    them (or reports them lost)."""
+    day = s.shift.started_at
+    rows = [
+        (
+            str(p.permit_no),
+            p.plate or "-",
+            when(p.issued_at, day),
+            t("report.permit_missing", lang, at=when(p.left_at, day))
+            if p.left_at
+            else t("report.still_inside", lang),
+        )
+        for p in s.permits_out
+    ]
+    headings = (
+        t("report.col.permit", lang),
+        t("report.col.plate", lang),
+        t("report.col.since", lang),
+        t("report.col.state", lang),
+    )
+    title = t("report.section.parking_permits", lang)
+    return _section("parking_permits", title, headings, rows, (30, 40, 40, 80), lang)
+
+
+def quarantine_section(s: Summary, lang: str) -> Section:
+    """The quarantine ledger (the compound's, for every booth): readings taken, due, missed, fevers."""
+    q = s.quarantine
+    rows: list[tuple[str, ...]] = []
+    lines: tuple[str, ...] = ()
+    if q is not None and q.households:
+        day = s.shift.started_at
+        lines = (
+            t("report.quarantine_line", lang, households=q.households, people=q.people, readings=q.readings),
+        )
+        rows += [
+            (when(f.at, day), f.unit, f.name, t("report.quarantine_fever", lang, celsius=f"{f.celsius:.1f}"))
+            for f in q.fevers
+        ]
+        rows += [
+            (f"{d.day:%m-%d}", d.unit, d.name, t(f"report.quarantine_missed.{d.slot}", lang))
+            for d in q.missed
+        ]
+        rows += [
+            (f"{d.day:%m-%d}", d.unit, d.name, t(f"report.quarantine_due.{d.slot}", lang)) for d in q.due
+        ]
+    headings = (
+        t("report.col.at", lang),
+        t("report.col.unit", lang),
+        t("report.col.who", lang),
+        t("report.col.state", lang),
+    )
+    title = t("report.section.quarantine", lang)
+    return _section("quarantine", title, headings, rows, (30, 30, 50, 80), lang, lines)
+
+
 def not_yet_sections(s: Summary, lang: str) -> list[Section]:
     titles = {
         "vehicles": t("report.section.vehicles", lang),
@@ -337,6 +518,11 @@ def sections(s: Summary, lang: str) -> tuple[Section, ...]:
         equipment_section(s, lang),
         corrections_section(s, lang),
         lockdown_section(s, lang),
+        vehicles_section(s, lang),
+        permits_section(s, lang),
+        renovation_section(s, lang),
+        slips_section(s, lang),
+        quarantine_section(s, lang),
         *not_yet_sections(s, lang),
     )
 
