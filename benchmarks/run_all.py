@@ -123,6 +123,9 @@ def main(argv: list[str] | None = None) -> int:
     import bench_shifts
 
     shifts_result = _run("bench_shifts", lambda: bench_shifts.run(quick), errors)
+    import bench_registers
+
+    registers_result = _run("bench_registers", lambda: bench_registers.run(quick), errors)
 
     rows: list[Row] = []
     if swipe:
@@ -307,6 +310,12 @@ def main(argv: list[str] | None = None) -> int:
         rows += bench_shifts.rows(shifts_result)
     else:
         rows.append(("login and the handover screen", "<= 300 / 200 ms", "benchmark failed", False))
+    if registers_result:
+        rows += bench_registers.rows(registers_result)
+    else:
+        rows.append(
+            ("registers: screen open, lookups, swipes meanwhile", "<= 50 / 30 ms", "benchmark failed", False)
+        )
 
     notes = [
         f"- Run {started:%Y-%m-%d %H:%M}{' (--quick)' if quick else ''} on {_machine()}.",

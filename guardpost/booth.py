@@ -47,7 +47,8 @@ from guardpost.readers import BoothReaders, for_booth
 from guardpost.storage import connect
 
 if TYPE_CHECKING:  # the registers load with their first use, not at the booth's start
-    from guardpost import blocklist, guards, people_index, shifts, temperature, visits
+    from guardpost import blocklist, guards, people_index, renovation, shifts, temperature, visits
+    from guardpost.policy.renovation import Material
     from guardpost.reports.document import Document
 
 FOLLOW_SECONDS = 0.25
@@ -125,6 +126,8 @@ class BoothListener(Protocol):
     def pass_refused(self, refusal: GuardpostError, lane: Lane) -> None: ...
 
     def checkpoint(self, code: str | None, refusal: GuardpostError | None) -> None: ...
+
+    def worker_pass(self, text: str) -> None: ...  # a worker's pass QR scanned: to the renovation screen
 
 
 def guard_on_duty(conn: sqlite3.Connection, gate_id: str, configured: str) -> Guard | None:
@@ -239,6 +242,7 @@ class Booth:
                 # what a scanner types that is not a card: a visitor's pass, a patrol checkpoint
                 self.readers.wedge.on_pass = self._pass_scanned
                 self.readers.wedge.on_checkpoint = self._checkpoint_scanned
+                self.readers.wedge.on_worker_pass = self._listener.worker_pass
             self._spawn("file-follower", self._follow)
             if not self.viewer:
                 self._spawn("visits-closing", self._sign_out_at_closing)
@@ -797,10 +801,311 @@ class Booth:
 
     # --- from the writer ------------------------------------------------------------------------
     # --- issue 12: vehicles ---
+    # The vehicle register (vehicles): a plate looked up, let in or out, an emergency vehicle at once.
+    # Blocking: call from a worker. Each write on its own connection, like a registration.
+    if TYPE_CHECKING:  # beside the methods that name it: the register loads with its first use
+        from guardpost import vehicles
+        from guardpost.policy.vehicles import VehicleCategory
+
+    def vehicle_rules(self) -> vehicles.VehicleRules:
+        from guardpost import vehicles
+
+        return vehicles.VehicleRules.of(self.settings)
+
+    def vehicle_lookup(self, plate: str, now: datetime | None = None) -> vehicles.PlateInfo:
+        """A typed plate: registered? inside? blocked? (reads only; refused naming the plate)"""
+        from guardpost import vehicles
+
+        with contextlib.closing(self._read()) as conn:
+            return vehicles.look_up(conn, plate, now or self.now())
+
+    def vehicle_completions(self, text: str) -> list[str]:
+        from guardpost import vehicles
+
+        with contextlib.closing(self._read()) as conn:
+            return vehicles.complete(conn, text)
+
+    def vehicle_precheck(self, form: vehicles.VehicleForm) -> None:
+        """The fields, before the host is asked or the vehicle disinfected (reads only)."""
+        from guardpost import vehicles
+
+        with contextlib.closing(self._read()) as conn:
+            vehicles.clean(conn, form, lockdown.at_gate(conn, self.settings.gate).level)
+
+    def vehicle_in(self, form: vehicles.VehicleForm, now: datetime | None = None) -> vehicles.Entered:
+        from guardpost import vehicles
+
+        self._writable()
+        with contextlib.closing(self._read()) as conn:
+            return vehicles.enter(
+                conn,
+                form,
+                gate=self.settings.gate,
+                rules=self.vehicle_rules(),
+                guard=self._guard(),
+                now=now or self.now(),
+            )
+
+    def vehicle_emergency(self, plate: str = "", now: datetime | None = None) -> vehicles.Entered:
+        """An emergency vehicle let in at once (one key); its details are completed afterwards."""
+        from guardpost import vehicles
+
+        self._writable()
+        with contextlib.closing(self._read()) as conn:
+            return vehicles.emergency(
+                conn,
+                gate=self.settings.gate,
+                rules=self.vehicle_rules(),
+                plate=plate,
+                guard=self._guard(),
+                now=now or self.now(),
+            )
+
+    def complete_emergency(
+        self, entry_id: int, details: vehicles.Details, now: datetime | None = None
+    ) -> vehicles.InsideVehicle | None:
+        from guardpost import vehicles
+
+        self._writable()
+        with contextlib.closing(self._read()) as conn:
+            return vehicles.complete_details(
+                conn, entry_id, details, gate=self.settings.gate, guard=self._guard(), now=now or self.now()
+            )
+
+    def vehicle_leaving(
+        self,
+        plate: str = "",
+        *,
+        entry_id: int | None = None,
+        category: VehicleCategory | None = None,
+        now: datetime | None = None,
+    ) -> vehicles.Leaving:
+        """What letting a vehicle out would do now: its stay, the fee so far (reads only)."""
+        from guardpost import vehicles
+
+        with contextlib.closing(self._read()) as conn:
+            return vehicles.leaving(
+                conn,
+                plate,
+                gate=self.settings.gate,
+                rules=self.vehicle_rules(),
+                entry_id=entry_id,
+                category=category,
+                now=now or self.now(),
+            )
+
+    def vehicle_out(
+        self,
+        plate: str = "",
+        *,
+        entry_id: int | None = None,
+        permit_returned: bool = True,
+        category: VehicleCategory | None = None,
+        now: datetime | None = None,
+    ) -> vehicles.Left:
+        from guardpost import vehicles
+
+        self._writable()
+        with contextlib.closing(self._read()) as conn:
+            return vehicles.leave(
+                conn,
+                plate,
+                gate=self.settings.gate,
+                rules=self.vehicle_rules(),
+                entry_id=entry_id,
+                permit_returned=permit_returned,
+                category=category,
+                guard=self._guard(),
+                now=now or self.now(),
+            )
+
+    def vehicles_inside(self, now: datetime | None = None) -> list[vehicles.InsideVehicle]:
+        from guardpost import vehicles
+
+        with contextlib.closing(self._read()) as conn:
+            return vehicles.inside(conn, now or self.now())
+
+    def permits_free(self) -> int:
+        from guardpost import vehicles
+
+        with contextlib.closing(self._read()) as conn:
+            return vehicles.permits_free(conn, self.vehicle_rules().permit_stock)
+
+    def unreturned_permits(self, as_of: datetime | None = None) -> list[vehicles.OutPermit]:
+        """The temporary parking permits not back (the handover lists them)."""
+        from guardpost import vehicles
+
+        with contextlib.closing(self._read()) as conn:
+            return vehicles.unreturned_permits(conn, as_of or self.now())
+
+    def vehicles_in_shift(self, start: datetime, end: datetime) -> vehicles.ShiftVehicles:
+        """The vehicles of a shift at this gate (its report, the handover)."""
+        from guardpost import vehicles
+
+        with contextlib.closing(self._read()) as conn:
+            return vehicles.shift_summary(conn, self.settings.gate, start, end)
 
     # --- issue 12: renovation ---
+    def has_worker_photos(self) -> bool:
+        """Whether any worker pass has a photo (the launcher asks the terminal about images only then)."""
+        try:
+            with contextlib.closing(self._read()) as conn:
+                return (
+                    conn.execute("SELECT 1 FROM worker_pass WHERE photo_ref IS NOT NULL LIMIT 1").fetchone()
+                    is not None
+                )
+        except (sqlite3.Error, GuardpostError):
+            return False
+
+    def worker_pass(self, text: str, now: datetime | None = None) -> renovation.PassCheck:
+        """A worker's pass looked up (reads only): the worker, the unit, the hours, the verdict."""
+        from guardpost import renovation
+
+        with contextlib.closing(self._read()) as conn:
+            return renovation.check(
+                conn,
+                text,
+                gate=self.settings.gate,
+                now=now or self.now(),
+                fever_threshold_c=self.settings.rules.fever_threshold_c,
+            )
+
+    def admit_worker(
+        self, text: str, materials: list[Material], temperature: str = "", now: datetime | None = None
+    ) -> renovation.Admission:
+        """A worker on a pass, decided and stored (admitted or refused), with the materials seen."""
+        from guardpost import renovation
+
+        self._writable()
+        with contextlib.closing(self._read()) as conn:
+            return renovation.admit(
+                conn,
+                text,
+                gate=self.settings.gate,
+                materials=materials,
+                temperature=temperature,
+                fever_threshold_c=self.settings.rules.fever_threshold_c,
+                guard=self._guard(),
+                now=now or self.now(),
+            )
+
+    def admit_worker_without_pass(
+        self,
+        *,
+        name: str,
+        phone: str,
+        unit: str,
+        front_desk_by: str,
+        materials: list[Material],
+        temperature: str = "",
+        now: datetime | None = None,
+    ) -> renovation.Admission:
+        """A worker without a pass whom the owner announced by phoning the front desk."""
+        from guardpost import renovation
+
+        self._writable()
+        with contextlib.closing(self._read()) as conn:
+            return renovation.admit_without_pass(
+                conn,
+                name=name,
+                phone=phone,
+                unit=unit,
+                front_desk_by=front_desk_by,
+                materials=materials,
+                temperature=temperature,
+                gate=self.settings.gate,
+                settings=self.settings.visits,
+                fever_threshold_c=self.settings.rules.fever_threshold_c,
+                guard=self._guard(),
+                now=now or self.now(),
+            )
+
+    def photo_file(self, photo_ref: str | None) -> Path | None:
+        """A pass's photo as a file under the data folder (the booth's file's folder)."""
+        from guardpost import renovation
+
+        return renovation.photo_file(photo_ref, self.settings.db_path.parent)
 
     # --- issue 12: release slips ---
+    # Items leaving (release_slips): the slip looked up, taken in, the owner after hours. Blocking:
+    # call from a worker. Each write on its own connection, like a registration.
+    if TYPE_CHECKING:  # beside the methods that name it: the register loads with its first use
+        from guardpost import release_slips
+        from guardpost.policy.items import ItemRules
+
+    def item_rules(self) -> ItemRules:
+        from guardpost import release_slips
+
+        return release_slips.item_rules(self.settings.rules)
+
+    def check_slip(self, text: str, now: datetime | None = None) -> release_slips.Checked:
+        """What the slip a number names allows now (reads only)."""
+        from guardpost import release_slips
+
+        with contextlib.closing(self._read()) as conn:
+            return release_slips.check(conn, text, now or self.now())
+
+    def present_slip(self, text: str, now: datetime | None = None) -> release_slips.Checked:
+        """What the slip shown allows; one that allows nothing is registered as refused, then raised."""
+        from guardpost import release_slips
+
+        self._writable()
+        with contextlib.closing(self._read()) as conn:
+            return release_slips.present(
+                conn,
+                text,
+                gate=self.settings.gate,
+                guard=self._guard(),
+                retention_years=self.settings.rules.release_slip_retention_years,
+                now=now or self.now(),
+            )
+
+    def collect_slip(self, text: str, now: datetime | None = None) -> release_slips.Slip:
+        """The slip taken in at this gate by the guard on duty (a refusal registered, then raised)."""
+        from guardpost import release_slips
+
+        self._writable()
+        with contextlib.closing(self._read()) as conn:
+            return release_slips.collect(
+                conn,
+                text,
+                gate=self.settings.gate,
+                guard=self._guard(),
+                retention_years=self.settings.rules.release_slip_retention_years,
+                now=now or self.now(),
+            )
+
+    def card_seen(self, unit: str, now: datetime | None = None) -> release_slips.CardSeen | None:
+        from guardpost import release_slips
+
+        with contextlib.closing(self._read()) as conn:
+            return release_slips.card_seen(conn, self.settings.gate, unit, now or self.now())
+
+    def release_after_hours(
+        self, unit: str, id_last4: str, items: str, now: datetime | None = None
+    ) -> release_slips.AfterHours:
+        from guardpost import release_slips
+
+        self._writable()
+        with contextlib.closing(self._read()) as conn:
+            return release_slips.release_after_hours(
+                conn,
+                unit=unit,
+                id_last4=id_last4,
+                items=items,
+                rules=self.item_rules(),
+                gate=self.settings.gate,
+                guard=self._guard(),
+                retention_years=self.settings.rules.release_slip_retention_years,
+                now=now or self.now(),
+            )
+
+    def slips_in_shift(self, start: datetime, end: datetime) -> release_slips.ShiftSlips:
+        """Items out at this gate in a shift (its report, the handover)."""
+        from guardpost import release_slips
+
+        with contextlib.closing(self._read()) as conn:
+            return release_slips.shift_summary(conn, self.settings.gate, start, end)
 
     # --- issue 12: lockdown ---
     def lockdown_in_force(self) -> lockdown.InForce:
@@ -848,8 +1153,88 @@ class Booth:
                 now=now or self.now(),
             )
 
-
     # --- issue 12: quarantine ---
+    if TYPE_CHECKING:  # beside the methods that name it: the register loads with its first use
+        from datetime import date
+
+        from guardpost import quarantine
+
+    def quarantine_ledger(self, now: datetime | None = None) -> list[quarantine.HouseholdDay]:
+        """The households on the ledger, each person's two readings of today."""
+        from guardpost import quarantine
+
+        with contextlib.closing(self._read()) as conn:
+            return quarantine.ledger(conn, now or self.now())
+
+    def quarantine_residents(self, unit: str) -> quarantine.UnitResidents:
+        """A unit to put on the ledger and its residents to choose from (refused: no such unit, or
+        on the ledger already)."""
+        from guardpost import quarantine
+
+        with contextlib.closing(self._read()) as conn:
+            return quarantine.unit_residents(conn, unit, self.now().date())
+
+    def add_quarantine(
+        self,
+        unit: str,
+        *,
+        residents: tuple[int, ...],
+        others: tuple[str, ...],
+        starts_on: date,
+        ends_on: date,
+        note: str | None,
+        code: str,
+        pin: str,
+        now: datetime | None = None,
+    ) -> int:
+        """A squad leader or supervisor puts a household on the ledger (code and PIN checked)."""
+        from guardpost import quarantine
+
+        self._writable()
+        with contextlib.closing(self._read()) as conn:
+            return quarantine.add(
+                conn,
+                unit,
+                residents=residents,
+                others=others,
+                starts_on=starts_on,
+                ends_on=ends_on,
+                note=note,
+                code=code,
+                pin=pin,
+                where=self.settings.gate,
+                now=now or self.now(),
+            )
+
+    def end_quarantine(
+        self, household_id: int, *, code: str, pin: str, now: datetime | None = None
+    ) -> quarantine.Household:
+        from guardpost import quarantine
+
+        self._writable()
+        with contextlib.closing(self._read()) as conn:
+            return quarantine.end(
+                conn, household_id, code=code, pin=pin, where=self.settings.gate, now=now or self.now()
+            )
+
+    def record_quarantine(
+        self, member_id: int, text: str, now: datetime | None = None
+    ) -> quarantine.Recorded:
+        """A reading of a person on the ledger, by the guard on duty at this gate; a fever rings in
+        the banner when the follower brings its alarm in (as a fever at the gate does)."""
+        from guardpost import quarantine
+
+        self._writable()
+        with contextlib.closing(self._read()) as conn:
+            return quarantine.record(
+                conn,
+                member_id,
+                text,
+                gate=self.settings.gate,
+                threshold_c=self.settings.rules.fever_threshold_c,
+                guard=self._guard(),
+                now=now or self.now(),
+            )
 
     def _stored(self, swipe: Swipe, read_ns: int) -> None:
         self._listener.swipe(swipe, read_ns)
@@ -974,6 +1359,9 @@ class _Silent:
         pass
 
     def checkpoint(self, code: str | None, refusal: GuardpostError | None) -> None:
+        pass
+
+    def worker_pass(self, text: str) -> None:
         pass
 
 

@@ -105,6 +105,26 @@ def _clock(value: object) -> str:
     return value
 
 
+def _office_hours(value: object) -> str:
+    from guardpost.policy.items import parse_hours  # the rule reads them as this check does
+
+    try:
+        parse_hours(value if isinstance(value, str) else "")
+    except ValueError:
+        raise ValueError("config.bad_office_hours") from None
+    return str(value).strip()
+
+
+def _office_days(value: object) -> str:
+    from guardpost.policy.items import parse_days
+
+    try:
+        parse_days(value if isinstance(value, str) else "")
+    except ValueError:
+        raise ValueError("config.bad_office_days") from None
+    return str(value).strip().lower()
+
+
 CONSENT_CHANNELS = ("front_desk", "intercom", "phone")
 
 
@@ -222,6 +242,7 @@ SCHEMA: tuple[Key, ...] = (
     Key("booth.language", _language, " / ".join(LANGUAGES)),
     Key("booth.guard", _optional_code, 'G01 | ""'),
     Key("booth.login", _bool, "true | false"),
+    Key("booth.photos", _bool, "true | false"),
     Key("shifts.lock_idle_min", _integer(0, 24 * 60), "10"),
     Key("shifts.patrol_interval_min", _integer(0, 24 * 60), "120"),
     Key("shifts.checkpoints", _checkpoints, '["P1|东区车库|East garage|04A1B2C3D4", "P2|北门|North gate"]'),
@@ -232,6 +253,10 @@ SCHEMA: tuple[Key, ...] = (
     Key("rules.visitor_free_parking_min", _integer(0, 24 * 60), "30"),
     Key("rules.parking_fee_per_started_hour", _number(0, 1000), "5.0"),
     Key("rules.release_slip_retention_years", _integer(1, 30), "2"),
+    Key("rules.office_hours", _office_hours, "08:30-17:30"),
+    Key("rules.office_days", _office_days, "mon-sun | mon-fri,sat"),
+    Key("rules.after_hours_items", _choice("owner", "owner_family", "nobody"), "owner | owner_family"),
+    Key("rules.after_hours_proof", _choice("card_and_id", "card_or_id"), "card_and_id | card_or_id"),
     Key("rules.personal_data_retention_days", _integer(1, 3650), "180"),
     Key("rules.passback_gate_kinds", _gate_kinds, '["vehicle", "garage"]'),
     Key("visits.consent_wait_s", _integer(5, 600), "55"),
@@ -267,6 +292,7 @@ class BoothSettings:
     gate: str
     language: str
     guard: str  # the configured guard on duty ("" = nobody until someone logs in)
+    photos: bool = True  # workers' photos on the renovation screen, where the terminal can show them
 
 
 @dataclass(frozen=True)
@@ -312,6 +338,11 @@ class RulesSettings:
     personal_data_retention_days: int
     # anti-passback: at gates of these kinds a card in twice without going out is warned of
     passback_gate_kinds: tuple[str, ...] = ("vehicle", "garage")
+    # items leaving (policy/items.py): the service centre's hours, and who may go without a slip after them
+    office_hours: str = "08:30-17:30"
+    office_days: str = "mon-sun"
+    after_hours_items: str = "owner"
+    after_hours_proof: str = "card_and_id"
 
 
 @dataclass(frozen=True)
@@ -355,7 +386,10 @@ class Settings:
     def booth(self) -> BoothSettings:
         v = self.values
         return BoothSettings(
-            gate=v["booth.gate"], language=v["booth.language"], guard=v.get("booth.guard", "")
+            gate=v["booth.gate"],
+            language=v["booth.language"],
+            guard=v.get("booth.guard", ""),
+            photos=bool(v.get("booth.photos", True)),
         )
 
     @property
@@ -367,6 +401,10 @@ class Settings:
             visitor_free_parking_min=v["rules.visitor_free_parking_min"],
             parking_fee_per_started_hour=v["rules.parking_fee_per_started_hour"],
             release_slip_retention_years=v["rules.release_slip_retention_years"],
+            office_hours=v["rules.office_hours"],
+            office_days=v["rules.office_days"],
+            after_hours_items=v["rules.after_hours_items"],
+            after_hours_proof=v["rules.after_hours_proof"],
             personal_data_retention_days=v["rules.personal_data_retention_days"],
             passback_gate_kinds=v["rules.passback_gate_kinds"],
         )

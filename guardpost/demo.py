@@ -72,40 +72,98 @@ def _load_gates_and_guards(conn: sqlite3.Connection, compound: dict[str, Any]) -
             )
         conn.execute(
             "INSERT INTO lockdown (level, scope, started_at, ordered_by) VALUES (?, ?, ?, ?)",
-            ("normal", "compound", stamp(datetime.now()), "demo"),
+            ("normal", "compound", stamp(datetime.now() - timedelta(days=30)), "demo"),  # since it opened
         )
 
 
 def _load_permits(conn: sqlite3.Connection, permits: list[dict[str, Any]]) -> None:
-    """Renovation permits refer to units, so they follow the unit import."""
+    """Renovation permits refer to units, so they follow the unit import. Each worker's photo is
+    drawn into ``photos/`` beside the database (the data folder a relative ``photo_ref`` is under)."""
+    from guardpost.policy.renovation import days_text, parse_days
+    from guardpost.renovation import pass_key
+
+    folder = Path(conn.execute("PRAGMA database_list").fetchone()[2]).parent / "photos"
+    now = stamp(datetime.now())
     with transaction(conn):
         for permit in permits:
             unit = conn.execute("SELECT id FROM unit WHERE code = ?", (permit["unit"],)).fetchone()
+            start, end = (permit.get("hours") or "08:00-18:00").split("-")
             cur = conn.execute(
-                "INSERT INTO renovation_permit (unit_id, company, area, starts_on, ends_on, issued_by)"
-                " VALUES (?, ?, ?, ?, ?, ?)",
+                "INSERT INTO renovation_permit (unit_id, company, responsible, phone, starts_on, ends_on,"
+                " work_from, work_until, work_days, area, restricted, issued_by, issued_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     unit[0],
                     permit["company"],
-                    permit.get("area"),
+                    permit.get("responsible", "-"),
+                    permit.get("phone", "-"),
                     str(permit["starts_on"]),
                     str(permit["ends_on"]),
-                    permit.get("issued_by"),
+                    start,
+                    end,
+                    days_text(parse_days(permit.get("days", "1-7"))),
+                    permit.get("area") or "-",
+                    permit.get("restricted", ""),
+                    permit.get("issued_by") or "demo",
+                    now,
                 ),
             )
-            for worker in permit.get("worker", []):
+            for i, worker in enumerate(permit.get("worker", [])):
+                photo = worker.get("photo")
+                if photo:
+                    target = folder.parent / photo
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    target.write_bytes(_portrait(i))
                 conn.execute(
-                    "INSERT INTO worker_pass (permit_id, pass_no, name, phone, id_last4, valid_until)"
-                    " VALUES (?, ?, ?, ?, ?, ?)",
+                    "INSERT INTO worker_pass (permit_id, pass_no, pass_key, name, phone, id_last4, photo_ref,"
+                    " valid_until, added_at, added_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (
                         cur.lastrowid,
                         worker["pass_no"],
+                        pass_key(worker["pass_no"]),
                         worker["name"],
                         worker.get("phone"),
                         worker.get("id_last4"),
+                        photo,
                         str(worker["valid_until"]),
+                        now,
+                        permit.get("issued_by") or "demo",
                     ),
                 )
+
+
+def _portrait(seed: int, width: int = 30, height: int = 40) -> bytes:
+    """A small made-up pass photo (a head and shoulders on a plain ground) as PNG bytes, standard
+    library only: the demo shows what a real pass photo would take on the renovation screen."""
+    import struct
+    import zlib
+
+    grounds = ((200, 220, 240), (225, 235, 215), (240, 225, 210), (215, 215, 235))
+    shirts = ((40, 90, 160), (170, 60, 40), (60, 120, 70), (90, 90, 90))
+    ground, shirt, skin, hair = grounds[seed % 4], shirts[seed % 4], (230, 190, 160), (40, 30, 25)
+    rows = bytearray()
+    for y in range(height):
+        rows.append(0)  # no filter
+        for x in range(width):
+            dx, dy = (x - width / 2) / (width * 0.22), (y - height * 0.38) / (height * 0.22)
+            if dx * dx + dy * dy <= 1:
+                colour = hair if dy < -0.45 else skin
+            elif y > height * 0.66 and abs(x - width / 2) < width * (0.15 + (y - height * 0.66) / height):
+                colour = shirt
+            else:
+                colour = ground
+            rows += bytes(colour)
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(bytes(rows)))
+        + chunk(b"IEND", b"")
+    )
 
 
 def demo_guards(path: Path) -> list[tuple[str, str, str, str]]:
@@ -120,10 +178,21 @@ def history(path: Path, now: datetime | None = None) -> int | None:
     shift at the east gate by G01 (swipes, a visitor, an override, a fever, an incident, the duty
     log, a patrol round that missed a checkpoint), handed over by PIN to G02, whose night shift is
     still open. Returns the handed-over shift's id (None when the file had shifts)."""
-    from guardpost import shifts, temperature, visits
+    from guardpost import (
+        lockdown,
+        quarantine,
+        release_slips,
+        renovation,
+        shifts,
+        temperature,
+        vehicles,
+        visits,
+    )
     from guardpost.access import Gatekeeper, exact
     from guardpost.config import load_settings
     from guardpost.domain import ConsentChannel, ConsentOutcome, Lane, LockdownLevel, LogKind, VisitCategory
+    from guardpost.policy.renovation import Material
+    from guardpost.policy.vehicles import Service, VehicleCategory
 
     settings = load_settings(env={})
     pins = {code: pin for code, _name, _role, pin in demo_guards(path)}
@@ -165,6 +234,44 @@ def history(path: Path, now: datetime | None = None) -> int | None:
             shift_id=shift_id,
             now=start + timedelta(hours=1),
         )
+        # a household under home quarantine, measured twice a day (the ledger of the closed level)
+        unit = conn.execute(
+            "SELECT u.code FROM unit u JOIN person p ON p.unit_id = u.id WHERE p.role = 'owner'"
+            " GROUP BY u.id HAVING count(*) >= 1 ORDER BY u.id LIMIT 1 OFFSET 20"
+        ).fetchone()
+        if unit:
+            members = [
+                int(r[0])
+                for r in conn.execute(
+                    "SELECT p.id FROM person p JOIN unit u ON u.id = p.unit_id WHERE u.code = ?"
+                    " ORDER BY p.id LIMIT 3",
+                    (unit[0],),
+                )
+            ]
+            household = quarantine.add(
+                conn,
+                str(unit[0]),
+                residents=members,
+                others=[],
+                starts_on=start.date() - timedelta(days=3),
+                ends_on=start.date() + timedelta(days=11),
+                note="密接，社区通知居家观察",
+                code="G06",
+                pin=pins["G06"],
+                where="east",
+                now=start + timedelta(hours=1, minutes=10),
+            )
+            ledger = quarantine.household(conn, household)
+            for m in ledger.members[:-1]:  # one left to measure: the handover shows it due
+                quarantine.record(
+                    conn,
+                    m.member_id,
+                    "36.6",
+                    gate="east",
+                    threshold_c=37.3,
+                    guard=guard,
+                    now=start + timedelta(hours=1, minutes=20),
+                )
         swipes_until(2)
         relative = visits.register(
             conn,
@@ -186,7 +293,69 @@ def history(path: Path, now: datetime | None = None) -> int | None:
             guard=guard,
             now=start + timedelta(hours=2),
         )
+        # a renovation worker on his pass, the rain shed he brought noted against the permit
+        workers = conn.execute("SELECT pass_no FROM worker_pass ORDER BY id LIMIT 1").fetchone()
+        if workers:
+            renovation.admit(
+                conn,
+                str(workers[0]),
+                gate="east",
+                materials=[Material.RAIN_SHED],
+                guard=guard,
+                now=start + timedelta(hours=2, minutes=30),
+            )
+        # the service centre's release slips: one taken in at the gate this shift, one still open
+        retention = settings.rules.release_slip_retention_years
+        slip_units = [str(r[0]) for r in conn.execute("SELECT code FROM unit ORDER BY id LIMIT 2 OFFSET 5")]
+        slips = [
+            release_slips.issue(
+                conn,
+                release_slips.SlipForm(
+                    unit=unit,
+                    items=items,
+                    carrier=carrier,
+                    valid_until=start + timedelta(days=3),
+                    valid_from=start,
+                ),
+                by="guard:G07",
+                retention_years=retention,
+                now=start - timedelta(hours=14),
+            )
+            for unit, items, carrier in zip(
+                slip_units,
+                ("旧沙发一套、书柜一个", "电视机一台"),
+                ("搬家公司 李师傅", "业主本人"),
+                strict=False,
+            )
+        ]
         swipes_until(3)
+        if slips:
+            release_slips.collect(
+                conn,
+                slips[0].number,
+                gate="east",
+                guard=guard,
+                retention_years=retention,
+                now=start + timedelta(hours=3, minutes=5),
+            )
+        # the north gate's vehicles that day (its own booth): residents' and visitors' cars, a
+        # water truck that stayed too long; and one visitor still parked with permit 1
+        rules = vehicles.VehicleRules.of(settings)
+        owners = [str(r[0]) for r in conn.execute("SELECT plate FROM vehicle ORDER BY id LIMIT 2")]
+        north = [
+            (2.2, vehicles.VehicleForm("粤A7K2M5", VehicleCategory.VISITOR, unit=host, driver="周晓雯")),
+            (2.5, vehicles.VehicleForm("粤B3Q8L1", VehicleCategory.WATER, note="怡宝桶装水")),
+            *[(0.5 + i, vehicles.VehicleForm(p, VehicleCategory.OWNER)) for i, p in enumerate(owners)],
+            (5.5, vehicles.VehicleForm("粤A2D6F9", VehicleCategory.VISITOR, unit=host, driver="林先生")),
+        ]
+        for hours, form in sorted(north, key=lambda x: x[0]):
+            vehicles.enter(conn, form, gate="north", rules=rules, now=start + timedelta(hours=hours))
+        vehicles.leave(
+            conn, "粤A7K2M5", gate="north", rules=rules, now=start + timedelta(hours=5, minutes=50)
+        )
+        vehicles.leave(
+            conn, "粤B3Q8L1", gate="north", rules=rules, now=start + timedelta(hours=4, minutes=10)
+        )
         shifts.start_round(conn, gate="east", guard=guard, shift_id=shift_id, now=start + timedelta(hours=3))
         for code in ("P1", "P2", "P3"):
             shifts.check_point(
@@ -228,6 +397,29 @@ def history(path: Path, now: datetime | None = None) -> int | None:
         temperature.record(
             conn, "37.9", gate="east", threshold_c=37.3, guard=guard, now=start + timedelta(hours=5)
         )
+        swipes_until(5.75)
+        # an ambulance let in at once at the east gate (one key), its details completed after
+        ambulance = vehicles.emergency(
+            conn, gate="east", rules=rules, guard=guard, now=start + timedelta(hours=5, minutes=45)
+        )
+        vehicles.complete_details(
+            conn,
+            ambulance.entry_id,
+            vehicles.Details(
+                plate="粤A12090", service=Service.AMBULANCE, driver="120 急救", note="8-2-1001 老人胸痛"
+            ),
+            gate="east",
+            guard=guard,
+            now=start + timedelta(hours=5, minutes=55),
+        )
+        vehicles.leave(
+            conn,
+            "粤A12090",
+            gate="east",
+            rules=rules,
+            guard=guard,
+            now=start + timedelta(hours=6, minutes=20),
+        )
         swipes_until(6)
         if relative.visit_id is not None:
             visits.sign_out(conn, relative.visit_id, gate="east", now=start + timedelta(hours=6))
@@ -245,6 +437,31 @@ def history(path: Path, now: datetime | None = None) -> int | None:
             handled_by="田萍婷",
             reported_to="物业前台",
             usb_label="USB-2026-11",
+        )
+        # the district's order for the flu season: everyone measured, visitors only with consent,
+        # for the evening rush; back to normal at night
+        lockdown.set_level(
+            conn,
+            LockdownLevel.RESTRICTED,
+            scope=(),
+            entrance=None,
+            note="区防控办通知：流感高发，外来人员一律测温登记",
+            code="G07",
+            pin=pins["G07"],
+            where="east",
+            now=start + timedelta(hours=7, minutes=30),
+        )
+        swipes_until(10)
+        lockdown.set_level(
+            conn,
+            LockdownLevel.NORMAL,
+            scope=(),
+            entrance=None,
+            note=None,
+            code="G07",
+            pin=pins["G07"],
+            where="east",
+            now=start + timedelta(hours=10),
         )
         swipes_until(11 + 50 / 60)
         counts = dict(settings.shifts.equipment)

@@ -34,6 +34,7 @@ from guardpost.domain import (
     VisitReason,
     VisitStatus,
 )
+from guardpost.policy.items import ReleaseHow, ReleaseReason, SlipStatus
 
 
 class Gate(SQLModel, table=True):
@@ -184,58 +185,6 @@ class PersonPinyin(SQLModel, table=True):
     person_id: int = Field(primary_key=True, foreign_key="person.id")
     initials: str
     full: str = Field(primary_key=True)
-
-
-class RenovationPermit(SQLModel, table=True):
-    __tablename__ = "renovation_permit"
-
-    id: int | None = Field(default=None, primary_key=True)
-    unit_id: int = Field(foreign_key="unit.id")
-    company: str
-    area: str | None = None
-    starts_on: date
-    ends_on: date
-    issued_by: str | None = None
-
-
-class WorkerPass(SQLModel, table=True):
-    __tablename__ = "worker_pass"
-
-    id: int | None = Field(default=None, primary_key=True)
-    permit_id: int = Field(foreign_key="renovation_permit.id")
-    pass_no: str = Field(unique=True)
-    name: str
-    phone: str | None = None
-    id_last4: str | None = Field(default=None, max_length=4)
-    photo_ref: str | None = None
-    valid_until: date
-
-
-class ParkingPermit(SQLModel, table=True):
-    __tablename__ = "parking_permit"
-
-    id: int | None = Field(default=None, primary_key=True)
-    permit_no: str
-    plate: str
-    visit_id: int | None = Field(default=None, foreign_key="visit.id")
-    issued_at: NaiveDatetime
-    returned_at: NaiveDatetime | None = None
-    fee_cents: int | None = None
-
-
-class ReleaseSlip(SQLModel, table=True):
-    __tablename__ = "release_slip"
-
-    id: int | None = Field(default=None, primary_key=True)
-    slip_no: str
-    unit_id: int | None = Field(default=None, foreign_key="unit.id")
-    person_id: int | None = Field(default=None, foreign_key="person.id")
-    items: str
-    gate_id: str = Field(foreign_key="gate.id")
-    guard_id: int | None = Field(default=None, foreign_key="guard.id")
-    verified_at: NaiveDatetime
-    shift_id: int | None = Field(default=None, foreign_key="shift.id")
-    keep_until: date
 
 
 class TemperatureReading(SQLModel, table=True):
@@ -389,15 +338,231 @@ class EventCardUpto(SQLModel, table=True):
 
 
 # --- issue 12: vehicles ---
+class VehicleEntry(SQLModel, table=True):
+    """One stay of a vehicle (schema 7, ``guardpost.vehicles``): its entry or refusal, then its exit.
+    ``category``, ``service`` and ``reason`` are ``policy.vehicles`` values; ``plate`` is empty only
+    for an emergency vehicle admitted before its details were known."""
+
+    __tablename__ = "vehicle_entry"
+
+    id: int | None = Field(default=None, primary_key=True)
+    plate: str | None = None
+    category: str
+    service: str | None = None
+    status: str  # inside | left | refused
+    reason: str
+    vehicle_id: int | None = Field(default=None, foreign_key="vehicle.id")
+    unit_id: int | None = Field(default=None, foreign_key="unit.id")
+    driver: str | None = None
+    note: str | None = None
+    consent: str | None = None  # given | refused: the host's answer (restricted level)
+    disinfected: bool = False
+    passback: bool = False  # the plate was inside already when it came in
+    gate_id: str = Field(foreign_key="gate.id")
+    guard_id: int | None = Field(default=None, foreign_key="guard.id")
+    at: NaiveDatetime
+    entered_at: NaiveDatetime | None = None
+    limit_at: NaiveDatetime | None = None
+    left_at: NaiveDatetime | None = None
+    left_gate_id: str | None = Field(default=None, foreign_key="gate.id")
+    left_guard_id: int | None = Field(default=None, foreign_key="guard.id")
+    left_unrecorded: bool = False
+    details_at: NaiveDatetime | None = None
+
+
+class ParkingPermit(SQLModel, table=True):
+    """A temporary parking permit (临时停车证) handed out at a visitor's entry (schema 7)."""
+
+    __tablename__ = "parking_permit"
+
+    id: int | None = Field(default=None, primary_key=True)
+    permit_no: int
+    entry_id: int = Field(foreign_key="vehicle_entry.id")
+    gate_id: str = Field(foreign_key="gate.id")
+    issued_at: NaiveDatetime
+    returned_at: NaiveDatetime | None = None
+    missing: bool = False
+    restocked_by: str | None = None
+
+
+class ParkingReceipt(SQLModel, table=True):
+    """A fee taken at an exit (schema 7): the receipt number is the id, never used twice."""
+
+    __tablename__ = "parking_receipt"
+
+    id: int | None = Field(default=None, primary_key=True)
+    entry_id: int = Field(foreign_key="vehicle_entry.id", unique=True)
+    at: NaiveDatetime
+    gate_id: str = Field(foreign_key="gate.id")
+    guard_id: int | None = Field(default=None, foreign_key="guard.id")
+    minutes: int
+    free_min: int
+    hours: int
+    fee_cents: int
 
 
 # --- issue 12: renovation ---
+class RenovationPermit(SQLModel, table=True):
+    """A unit's renovation permit (schema 8, ``guardpost.renovation``): who does the work, when
+    (dates, daily hours, ISO weekday digits) and where, and what may not be brought in."""
+
+    __tablename__ = "renovation_permit"
+
+    id: int | None = Field(default=None, primary_key=True)
+    unit_id: int = Field(foreign_key="unit.id")
+    company: str
+    responsible: str
+    phone: str
+    starts_on: date
+    ends_on: date
+    work_from: str  # HH:MM
+    work_until: str
+    work_days: str  # '123456': Monday to Saturday
+    area: str
+    restricted: str = ""  # material codes, comma-separated
+    issued_by: str
+    issued_at: NaiveDatetime
+    revoked_at: NaiveDatetime | None = None
+    revoked_by: str | None = None
+    revoked_reason: str | None = None
+
+
+class WorkerPass(SQLModel, table=True):
+    """A worker's entry pass (出入证) on a permit; ``pass_key`` is what typing is matched on."""
+
+    __tablename__ = "worker_pass"
+
+    id: int | None = Field(default=None, primary_key=True)
+    permit_id: int = Field(foreign_key="renovation_permit.id", index=True)
+    pass_no: str
+    pass_key: str = Field(unique=True)
+    name: str
+    phone: str | None = None
+    id_last4: str | None = Field(default=None, max_length=4)
+    photo_ref: str | None = None
+    valid_until: date
+    added_at: NaiveDatetime
+    added_by: str
+
+
+class WorkerEntry(SQLModel, table=True):
+    """A pass checked at the gate (schema 8): admitted (with its visit) or refused, and why."""
+
+    __tablename__ = "worker_entry"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: NaiveDatetime
+    gate_id: str = Field(foreign_key="gate.id")
+    guard_id: int | None = Field(default=None, foreign_key="guard.id")
+    pass_id: int | None = Field(default=None, foreign_key="worker_pass.id")
+    permit_id: int | None = Field(default=None, foreign_key="renovation_permit.id")
+    visit_id: int | None = Field(default=None, foreign_key="visit.id")
+    typed: str | None = None
+    outcome: str
+    reason: str
+
+
+class PermitMaterial(SQLModel, table=True):
+    """A restricted material seen at entry, recorded against the permit (schema 8)."""
+
+    __tablename__ = "permit_material"
+
+    id: int | None = Field(default=None, primary_key=True)
+    permit_id: int = Field(foreign_key="renovation_permit.id")
+    entry_id: int | None = Field(default=None, foreign_key="worker_entry.id")
+    visit_id: int | None = Field(default=None, foreign_key="visit.id")
+    material: str
+    at: NaiveDatetime
+    gate_id: str = Field(foreign_key="gate.id")
+    guard_id: int | None = Field(default=None, foreign_key="guard.id")
 
 
 # --- issue 12: release slips ---
+class ReleaseSlip(SQLModel, table=True):
+    """A release slip (放行条, schema 9): issued by the service centre for a unit's items, collected
+    at the gate; ``slip_no`` is made from the id (``release_slips.slip_number``)."""
+
+    __tablename__ = "release_slip"
+
+    id: int | None = Field(default=None, primary_key=True)
+    slip_no: str = Field(unique=True)
+    unit_id: int = Field(foreign_key="unit.id")
+    items: str
+    carrier: str  # who may carry them out
+    valid_from: NaiveDatetime
+    valid_until: NaiveDatetime
+    issued_at: NaiveDatetime
+    issued_by: str
+    status: SlipStatus = Field(default=SlipStatus.OPEN, sa_type=String)
+    collected_at: NaiveDatetime | None = None
+    collected_gate_id: str | None = Field(default=None, foreign_key="gate.id")
+    collected_guard_id: int | None = Field(default=None, foreign_key="guard.id")
+    collected_shift_id: int | None = Field(default=None, foreign_key="shift.id")
+    keep_until: date
+
+
+class ItemRelease(SQLModel, table=True):
+    """The release register (schema 9): items out at a gate, or refused, on a slip or after hours."""
+
+    __tablename__ = "item_release"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: NaiveDatetime
+    gate_id: str = Field(foreign_key="gate.id")
+    guard_id: int | None = Field(default=None, foreign_key="guard.id")
+    shift_id: int | None = Field(default=None, foreign_key="shift.id")
+    how: ReleaseHow = Field(sa_type=String)
+    released: bool
+    reason: ReleaseReason = Field(sa_type=String)
+    slip_id: int | None = Field(default=None, foreign_key="release_slip.id")
+    slip_no: str | None = None  # as typed or scanned, a number no slip has too
+    unit_id: int | None = Field(default=None, foreign_key="unit.id")
+    person_id: int | None = Field(default=None, foreign_key="person.id")
+    card_id: int | None = Field(default=None, foreign_key="card.id")
+    event_id: int | None = Field(default=None, foreign_key="access_event.id")
+    id_last4: str | None = Field(default=None, max_length=4)
+    items: str | None = None
+    keep_until: date
 
 
 # --- issue 12: lockdown ---
 
 
 # --- issue 12: quarantine ---
+class QuarantineHousehold(SQLModel, table=True):
+    """A unit under home quarantine (schema 11, ``guardpost.quarantine``): its days, both included;
+    ``ended_at`` when it was ended before its last day."""
+
+    __tablename__ = "quarantine_household"
+
+    id: int | None = Field(default=None, primary_key=True)
+    unit_id: int = Field(foreign_key="unit.id")
+    starts_on: date
+    ends_on: date
+    note: str | None = None
+    added_by: str
+    added_at: NaiveDatetime
+    ended_at: NaiveDatetime | None = None
+    ended_by: str | None = None
+
+
+class QuarantineMember(SQLModel, table=True):
+    """A person under quarantine in a household: a resident (``person_id``) or a name typed."""
+
+    __tablename__ = "quarantine_member"
+
+    id: int | None = Field(default=None, primary_key=True)
+    household_id: int = Field(foreign_key="quarantine_household.id")
+    person_id: int | None = Field(default=None, foreign_key="person.id")
+    name: str
+
+
+class QuarantineReading(SQLModel, table=True):
+    """Whose a temperature reading was and which of the day's two it counts as (morning/afternoon)."""
+
+    __tablename__ = "quarantine_reading"
+
+    reading_id: int = Field(primary_key=True, foreign_key="temperature_reading.id")
+    member_id: int = Field(foreign_key="quarantine_member.id")
+    day: date
+    slot: str

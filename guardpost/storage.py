@@ -188,7 +188,21 @@ def schema_version(conn: sqlite3.Connection) -> int:
 
 @contextmanager
 def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
-    """``BEGIN IMMEDIATE`` ... ``COMMIT``, or ``ROLLBACK`` on any error: all or nothing."""
+    """``BEGIN IMMEDIATE`` ... ``COMMIT``, or ``ROLLBACK`` on any error: all or nothing.
+
+    Inside a transaction already (a register storing another's row with its own, such as a worker
+    admitted through the visit register), a savepoint: the inner part is undone on its error, and
+    everything is committed or undone with the outer transaction."""
+    if conn.in_transaction:
+        conn.execute("SAVEPOINT gp_inner")
+        try:
+            yield conn
+        except BaseException:
+            conn.execute("ROLLBACK TO gp_inner")
+            conn.execute("RELEASE gp_inner")
+            raise
+        conn.execute("RELEASE gp_inner")
+        return
     conn.execute("BEGIN IMMEDIATE")
     try:
         yield conn

@@ -27,6 +27,7 @@ from textual.worker import Worker, WorkerState
 
 from guardpost import crash
 from guardpost.access import NotSaved
+from guardpost.advice import who
 from guardpost.booth import Booth, BoothState, Opening
 from guardpost.config import Settings
 from guardpost.domain import CardRead, Lane, LockdownLevel, ReaderStatus, Said, Swipe
@@ -202,7 +203,7 @@ class GuardpostApp(App[None]):
             if self.screen is not self.booth_screen and login is None:  # a form is open over the banner
                 a = fresh[0]
                 self.notify(
-                    t("alarm.toast", reason=t(f"reason.{a.reason}"), who=a.person or a.shown_number or "-"),
+                    t("alarm.toast", reason=t(f"reason.{a.reason}"), who=who(a)),
                     title=t("decision.alarm"),
                     severity="error",
                     timeout=15,
@@ -254,10 +255,20 @@ class GuardpostApp(App[None]):
         from .handover import HandoverScreen
         from .inside import InsideScreen
         from .lists import ListsScreen
+        from .lockdown import LockdownScreen
         from .login import LoginScreen
         from .logs import LogsScreen
+        from .quarantine import QuarantineScreen
+        from .release_slips import ReleaseSlipScreen
+        from .renovation import RenovationScreen
+        from .vehicles import VehiclesScreen
 
         tables = {
+            VehiclesScreen: keys.VEHICLE_KEYS,
+            RenovationScreen: keys.RENOVATION_KEYS,
+            ReleaseSlipScreen: keys.RELEASE_SLIP_KEYS,
+            QuarantineScreen: keys.QUARANTINE_KEYS,
+            LockdownScreen: keys.LOCKDOWN_KEYS,
             LoginScreen: keys.LOGIN_KEYS,
             HandoverScreen: keys.HANDOVER_KEYS,
             LogsScreen: keys.LOGS_KEYS,
@@ -377,6 +388,16 @@ class GuardpostApp(App[None]):
         self.notify(
             t(f"visit.pass_scanned.{use.lane}", who=who, unit=use.unit or "-"), markup=False, timeout=8
         )
+
+    def show_worker_pass(self, text: str) -> None:
+        """A worker's pass QR scanned from any screen: the renovation screen looks it up (Enter
+        then admits); one already open takes it in place of what it showed."""
+        from .renovation import RenovationScreen
+
+        if isinstance(self.screen, RenovationScreen):
+            self.screen.take_pass(text)
+        else:
+            self.open_renovation(text)
 
     def show_checkpoint(self, code: str | None, refusal: GuardpostError | None) -> None:
         """A checkpoint's QR or tag scanned: ticked on the open round (the logs screen shows it)."""
@@ -506,6 +527,11 @@ class ScreenBridge:
 
     def checkpoint(self, code: str | None, refusal: GuardpostError | None) -> None:
         self._ui(self.app.show_checkpoint, code, refusal)
+
+    def worker_pass(self, text: str) -> None:
+        # told by the wedge reader, which the screen's own key handling feeds: on the UI thread
+        if not self.closing:
+            self.app.call_later(self.app.show_worker_pass, text)
 
     def not_saved(self, read: CardRead, error: NotSaved, waiting: int) -> None:
         self._ui(self.app.show_not_saved, read, error, waiting)

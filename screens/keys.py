@@ -117,10 +117,48 @@ SUPERVISOR_KEYS = (
 )
 
 # --- issue 12: vehicles keys ---
+VEHICLE_KEYS = (
+    Key("enter", "Enter", "next", "keys.vehicles_next", records=True),
+    Key("1,2,3,4,5,6,7,8", "1-8", "category", "keys.vehicles_category"),
+    Key("y,n", "Y N", "answer", "keys.vehicles_answer", bar=False),
+    Key("f6", "F6", "toggle_lane", "keys.toggle_lane"),
+    Key("f2", "F2", "emergency", "keys.vehicles_emergency", records=True),
+    Key("f3", "F3", "details", "keys.vehicles_details", records=True),
+    Key("down", "↓", "completions", "keys.vehicles_completions", bar=False),
+    Key("tab", "Tab", "next_field", "keys.vehicles_tab", bar=False),
+    Key("escape", "Esc", "close", "keys.vehicles_clear"),
+)
 # --- issue 12: renovation keys ---
+RENOVATION_KEYS = (
+    Key("enter", "Enter", "next", "keys.renovation_next"),
+    Key("1,2,3,4", "1-4", "material", "keys.renovation_material", records=True),
+    Key("f4", "F4", "without_pass", "keys.renovation_without_pass", records=True),
+    Key("escape", "Esc", "close", "keys.renovation_clear"),
+)
 # --- issue 12: release slips keys ---
+RELEASE_SLIP_KEYS = (
+    Key("enter", "Enter", "next", "keys.slips_enter", records=True),
+    Key("f6", "F6", "switch_mode", "keys.slips_mode"),
+    Key("escape", "Esc", "close", "keys.close"),
+)
 # --- issue 12: quarantine keys ---
+QUARANTINE_KEYS = (
+    Key("up,down", "↑ ↓", "cursor", "keys.quarantine_person"),
+    Key("0,1,2,3,4,5,6,7,8,9", "0-9", "reading", "keys.quarantine_reading", records=True),
+    Key("enter", "Enter", "record", "keys.quarantine_record", records=True),
+    Key("a,A", "A", "add", "keys.quarantine_add", records=True),
+    Key("e,E", "E", "end", "keys.quarantine_end", records=True),
+    Key("escape", "Esc", "close", "keys.close"),
+)
 # --- issue 12: lockdown keys ---
+LOCKDOWN_KEYS = (
+    # a level, then the form that orders it (a supervisor's code and PIN)
+    Key("1", "1", "normal", "lockdown.normal", records=True),
+    Key("2", "2", "restricted", "lockdown.restricted", records=True),
+    Key("3", "3", "closed", "lockdown.closed", records=True),
+    Key("up,down", "↑ ↓", "history", "keys.lockdown_history", bar=False),
+    Key("escape", "Esc", "close", "keys.close"),
+)
 
 
 def bindings(

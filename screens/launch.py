@@ -65,6 +65,10 @@ def open_booth(settings: Settings, viewer: bool) -> int:
     trace = os.environ.get("GUARDPOST_TRACE")
     app = make_app(settings, viewer=viewer, trace_path=Path(trace) if trace else None)
     app.booth.prepare()  # lock the gate and check the file before the screen takes the terminal
+    if settings.booth.photos and app.booth.has_worker_photos():
+        from .renovation import prepare_images
+
+        prepare_images()  # asks the terminal which graphics it shows: before Textual reads keys
     # A read crosses three threads (reader, writer, UI) before it is painted; with the default
     # 5 ms GIL switch interval each hand-over can wait that long behind a busy thread.
     sys.setswitchinterval(0.0005)

@@ -14,6 +14,9 @@ from guardpost.config import SCHEMA, load_settings
 from guardpost.events import Filter
 from guardpost.i18n import LANGUAGES, catalogue
 from guardpost.policy import REASONS
+from guardpost.policy import items as slip_rules
+from guardpost.policy.renovation import Material, PassReason
+from guardpost.policy.vehicles import Service, VehicleCategory, VehicleReason
 from guardpost.reports import muster
 from guardpost_screens import lists, logs
 
@@ -167,6 +170,34 @@ DYNAMIC: dict[str, list[str]] = {
         "by",
     ],
     "guards.role": list(domain.GuardRole),
+    "renovation.reason": list(PassReason),
+    "renovation.material": list(Material),
+    "renovation.weekday": [str(d) for d in range(1, 8)],
+    "renovation.state": ["revoked", "in_force", "not_in_force"],
+    "renovation.field": [
+        *("unit", "company", "responsible", "phone", "from", "until", "hours", "days", "area"),
+        *("restricted", "by", "name", "pass", "id_last4", "photo", "valid_until", "reason"),
+        *("front_desk", "temperature", "permit"),
+    ],
+    "slips.reason": [r for r in slip_rules.ReleaseReason if r not in slip_rules.RELEASED],
+    "slips.hint": [r for r in slip_rules.ReleaseReason if r not in slip_rules.RELEASED],
+    "slips.field": [
+        *("unit", "items", "carrier", "id_last4", "valid_from", "valid_until", "number", "valid"),
+        *("issued", "status", "card"),
+    ],
+    "slips.status": list(slip_rules.SlipStatus),
+    "slips.mode": ["slip", "after_hours"],
+    "slips.why": list(slip_rules.ReleaseReason),
+    "vehicle.category": list(VehicleCategory),
+    "vehicle.short": list(VehicleCategory),
+    "vehicle.service": list(Service),
+    "vehicle.reason": list(VehicleReason),
+    "vehicle.hint": list(VehicleReason),
+    "vehicle.field": ["plate", "category", "unit", "driver", "note", "service"],
+    "vehicles.col": ["plate", "category", "entered", "minutes", "who", "permit", "state"],
+    "vehicles.lane": list(domain.Lane),
+    "report.quarantine_missed": ["morning", "afternoon"],
+    "report.quarantine_due": ["morning", "afternoon"],
     "logs.checked": ["tick", "scan"],
     "logs.col": [c for cols in logs.COLUMNS.values() for c in cols],
     "logs.kind": list(domain.LogKind),

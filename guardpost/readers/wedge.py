@@ -33,6 +33,7 @@ from guardpost.readers.base import OnRead, OnStatus
 
 PASS_PREFIX = "GP1."  # guardpost.passes.PREFIX: what a scanner types for a visitor pass
 CHECKPOINT_PREFIX = "GPC1."  # a patrol checkpoint's QR (``GPC1.P1``): ticks it on the open round
+WORKER_PASS_PREFIX = "GPW1."  # guardpost.renovation.QR_PREFIX: a renovation worker's pass
 
 
 def is_candidate(character: str | None) -> bool:
@@ -140,6 +141,8 @@ class WedgeReader:
         self.on_pass: Callable[[str, Lane], None] | None = None
         # a scanned patrol checkpoint (``GPC1.`` ...): the patrol round, not the card path either
         self.on_checkpoint: Callable[[str], None] | None = None
+        # a scanned renovation worker's pass (``GPW1.`` ...): the renovation screen, with the pass
+        self.on_worker_pass: Callable[[str], None] | None = None
         self._lock = threading.Lock()
 
     @property
@@ -158,6 +161,8 @@ class WedgeReader:
                 on_pass(verdict.read, self.lane)
             elif on_checkpoint is not None and scanned.startswith(CHECKPOINT_PREFIX):
                 on_checkpoint(verdict.read)
+            elif self.on_worker_pass is not None and scanned.startswith(WORKER_PASS_PREFIX):
+                self.on_worker_pass(verdict.read)
             elif on_read is not None:
                 on_read(CardRead(reader=self.name, lane=self.lane, typed=verdict.read, read_ns=at_ns))
         return verdict
