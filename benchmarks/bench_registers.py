@@ -34,7 +34,7 @@ KEYS = {
     "renovation": (b"\x1b[20;2~", "renovation.title"),
     "release_slips": (b"\x1b[1;2Q", "slips.title"),
     "quarantine": (b"\x1b[19;2~", "quarantine.title"),
-    "lockdown": (b"\x1b[24;2~", "lockdown.title"),
+    "lockdown": (b"\x1b[24;2~", "lockdown_screen.history_title"),
 }
 ESC = b"\x1b"
 
@@ -51,12 +51,12 @@ def _stats(values: list[float]) -> dict[str, float]:
 
 
 def _marker(key: str) -> bytes:
-    """The first characters of a screen's title: enough to know it is on the terminal (a title
-    with fields is cut before its first field)."""
+    """The start of a screen's title, cut before its first field: on the terminal only once the
+    screen is (never a word of the booth's key bar, which is painted again under the screen)."""
     from guardpost.i18n import catalogue
 
-    text = catalogue()[key]["zh-CN"].split("{", 1)[0].strip()
-    return text[:4].encode()
+    text = catalogue()[key]["zh-CN"].split("{", 1)[0].strip().rstrip("：:")
+    return text[:6].encode()
 
 
 def scaled_db(path: Path) -> Path:

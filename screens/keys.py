@@ -32,13 +32,14 @@ BOOTH_KEYS = (
     Key("f9", "F9", "lists", "keys.lists"),
     Key("f11", "F11", "handover", "keys.handover", records=True),
     Key("f12", "F12", "logs", "keys.logs", records=True),
-    # Shift with a function key (Textual names Shift+F1..F12 as f13..f24, as xterm sends them):
+    # Shift with a function key: Textual names it shift+f6 from an xterm or tmux (``ESC [17;2~``)
+    # and f18 from a terminal that sends Shift+F1..F12 as F13..F24 (the Linux console): both bound.
     # the registers of the vehicles issue, each beside the key of what it is nearest to.
-    Key("f18", "⇧F6", "vehicles", "keys.vehicles", records=True),
-    Key("f21", "⇧F9", "renovation", "keys.renovation", records=True),
-    Key("f14", "⇧F2", "release_slips", "keys.release_slips", records=True),
-    Key("f20", "⇧F8", "quarantine", "keys.quarantine", records=True),
-    Key("f24", "⇧F12", "lockdown", "keys.lockdown", records=True),
+    Key("f18,shift+f6", "⇧F6", "vehicles", "keys.vehicles", records=True),
+    Key("f21,shift+f9", "⇧F9", "renovation", "keys.renovation", records=True),
+    Key("f14,shift+f2", "⇧F2", "release_slips", "keys.release_slips", records=True),
+    Key("f20,shift+f8", "⇧F8", "quarantine", "keys.quarantine", records=True),
+    Key("f24,shift+f12", "⇧F12", "lockdown", "keys.lockdown", records=True),
     Key("ctrl+l", "Ctrl+L", "lock", "keys.lock", bar=False),
     Key("f3", "F3", "cycle_filter", "keys.filter"),
     Key("f4", "F4", "search", "keys.search"),

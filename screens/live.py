@@ -29,3 +29,17 @@ def tell(node: DOMNode, callback: Callable[..., object], *args: object) -> None:
 
     with contextlib.suppress(RuntimeError):  # the app is not running any more
         node.app.call_from_thread(if_showing)
+
+
+def close_once(screen: object) -> bool:
+    """Dismiss a screen that is the one in front, once: False (nothing done) when it is already
+    going (a second key of a double press, an Esc right after the key that opened a form in its
+    place), which Textual would otherwise answer with an error that stops the booth."""
+    from textual.screen import Screen
+
+    assert isinstance(screen, Screen)
+    if getattr(screen, "_gp_closed", False) or not showing(screen) or screen.app.screen is not screen:
+        return False
+    screen._gp_closed = True  # type: ignore[attr-defined]
+    screen.dismiss(None)
+    return True

@@ -29,7 +29,7 @@ from guardpost.text import cut, printable
 
 from . import keys
 from .forms.entry import Entry, EntryForm
-from .live import tell
+from .live import close_once, tell
 from .widgets.keybar import KeyBar
 from .widgets.text import Fields, Plain
 
@@ -231,9 +231,10 @@ class LockdownScreen(ModalScreen[None]):
             note = t("lockdown_screen.ordered", level=t(f"lockdown.{level}"), number=result) if result else ""
             app.push_screen(LockdownScreen(booth, note))
 
-        self.dismiss(None)
+        if not close_once(self):
+            return  # a second key: the form is on its way already
         # pushed from the App: a screen's result goes to the one that asked, and this one is gone
         app.call_later(app.push_screen, form, back)
 
     def action_close(self) -> None:
-        self.dismiss(None)
+        close_once(self)

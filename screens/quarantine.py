@@ -35,7 +35,7 @@ from guardpost.text import cut, printable
 
 from . import keys
 from .forms.entry import Entry, EntryForm
-from .live import tell
+from .live import close_once, tell
 from .widgets.keybar import KeyBar
 from .widgets.text import Plain, SafeInput
 
@@ -310,7 +310,8 @@ class QuarantineScreen(ModalScreen[None]):
     # --- a household on the ledger, and off it --------------------------------------------------
     def _form(self, form: EntryForm, done: Callable[[Any], str | Then]) -> None:
         app, booth = self.app, self.booth
-        self.dismiss(None)
+        if not close_once(self):
+            return  # a second key: the form is on its way already
         # pushed from the App: a screen's result goes to the one that asked, and this one is gone
         app.call_later(_open_form, app, booth, form, done)
 
@@ -348,7 +349,7 @@ class QuarantineScreen(ModalScreen[None]):
         self._form(form, lambda h: t("quarantine.ended", household=h.household_id, unit=h.unit))
 
     def action_close(self) -> None:
-        self.dismiss(None)
+        close_once(self)
 
 
 def _people_form(booth: Booth, found: quarantine.UnitResidents) -> EntryForm:

@@ -29,7 +29,7 @@ from guardpost.i18n import t
 from guardpost.text import printable
 
 from . import keys
-from .live import tell
+from .live import close_once, tell
 from .widgets.keybar import KeyBar
 from .widgets.text import Fields, Plain, SafeInput
 
@@ -387,4 +387,4 @@ class ReleaseSlipScreen(ModalScreen[None]):
         self._show_mode()
 
     def action_close(self) -> None:
-        self.dismiss(None)
+        close_once(self)

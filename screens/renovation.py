@@ -37,7 +37,7 @@ from guardpost.text import printable
 
 from . import keys
 from .forms.entry import Entry, EntryForm
-from .live import tell
+from .live import close_once, tell
 from .widgets.keybar import KeyBar
 from .widgets.text import Fields, Plain, SafeInput
 
@@ -315,7 +315,8 @@ class RenovationScreen(ModalScreen[None]):
         def back(result: Any) -> None:
             app.push_screen(RenovationScreen(booth, None, _result(result) if result is not None else ""))
 
-        self.dismiss(None)
+        if not close_once(self):
+            return  # a second key: the form is on its way already
         form = EntryForm(t("renovation.without_pass_title"), entries, store, form_id="renovation-nopass")
         app.call_later(app.push_screen, form, back)
 
@@ -328,7 +329,7 @@ class RenovationScreen(ModalScreen[None]):
             self.query_one("#renovation-materials").display = False
             self._ready_for_next()
             return
-        self.dismiss(None)
+        close_once(self)
 
     def _say(self, text: str, allowed: bool) -> None:
         box = self.query_one("#renovation-verdict", Plain)

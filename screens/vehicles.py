@@ -34,7 +34,7 @@ from guardpost.text import printable
 
 from . import keys
 from .forms.entry import Entry, EntryForm
-from .live import tell
+from .live import close_once, tell
 from .widgets.keybar import KeyBar
 from .widgets.text import Plain, SafeInput, plain
 
@@ -624,7 +624,8 @@ class VehiclesScreen(ModalScreen[None]):
             note = t("vehicles.details_done", entry=result) if result is not None else ""
             app.push_screen(VehiclesScreen(booth, note=note))
 
-        self.dismiss(None)
+        if not close_once(self):
+            return  # a second key: the form is on its way already
         title = t("vehicles.details_title", entry=entry_id)
         form = EntryForm(
             title, entries, store, fields_of={"vehicle.bad_service": "service"}, form_id="vehicle"
@@ -638,7 +639,7 @@ class VehiclesScreen(ModalScreen[None]):
             self._next_vehicle()
             self._choice(t("vehicles.how"))
             return
-        self.dismiss(None)
+        close_once(self)
 
 
 def _plate_or_none(text: str) -> str | None:
