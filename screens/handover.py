@@ -64,12 +64,19 @@ class HandoverScreen(Screen["shifts.Login | None"]):
                 text = self.text if self.summary else t("handover.no_shift_hint")
                 yield Plain(text, id="handover-text", classes="-fits" if fits else "")
             with Horizontal(id="handover-fields"):
+                # the parking permits in cars inside are not in the booth: what should be there is
+                # offered (the report lists those out, so a short count is explained or is a loss)
+                out = len(self.summary.permits_out) if self.summary else 0
                 for item, expected in self.booth.settings.shifts.equipment:
-                    yield Plain(
-                        t("handover.item", item=item_name(item), expected=expected), classes="entry-label"
+                    here = max(0, expected - out) if item == "parking_permits" and out else expected
+                    label = (
+                        t("handover.item_out", item=item_name(item), expected=expected, out=out)
+                        if here != expected
+                        else t("handover.item", item=item_name(item), expected=expected)
                     )
+                    yield Plain(label, classes="entry-label")
                     yield SafeInput(
-                        str(expected), id=f"count-{item}", compact=True, max_length=3, classes="count"
+                        str(here), id=f"count-{item}", compact=True, max_length=3, classes="count"
                     )
             yield Horizontal(
                 Plain(t("handover.notes"), classes="entry-label"),
