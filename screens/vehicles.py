@@ -14,6 +14,7 @@ written in workers; the feed and its alarms go on behind the screen.
 
 from __future__ import annotations
 
+import time
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
@@ -57,6 +58,9 @@ def choices(items: list[str]) -> str:
     return "  ".join(f"{i}.{item}" for i, item in enumerate(items, 1))
 
 
+EMERGENCY_AGAIN_S = 3  # F2 again within this long, with no plate typed, is the same vehicle
+
+
 class VehiclesScreen(ModalScreen[None]):
     AUTO_FOCUS = None  # the screen moves the focus itself
     BINDINGS = keys.bindings(keys.VEHICLE_KEYS, only=("toggle_lane", "emergency", "details", "close"))
@@ -90,6 +94,7 @@ class VehiclesScreen(ModalScreen[None]):
         super().__init__()
         self.booth = booth
         self.lane = lane
+        self.emergency_at = 0.0  # when F2 last let an emergency vehicle in (a double press is one)
         self.first_plate = plate
         self.first_entry = entry_id  # a stay picked on the inside-now board: its exit
         self.first_note = note
@@ -582,6 +587,10 @@ class VehiclesScreen(ModalScreen[None]):
         if self.booth.viewer or self.step == "saving":
             return
         plate = _plate_or_none(self.value(PLATE)) or ""
+        if not plate and time.monotonic() - self.emergency_at < EMERGENCY_AGAIN_S:
+            self._say(t("vehicles.emergency_again", seconds=EMERGENCY_AGAIN_S), None)
+            return  # a double press: one vehicle (a second one in a moment is F2 again after this)
+        self.emergency_at = time.monotonic()
         self.step = "saving"
         self._choice(t("vehicles.saving"))
         self._save_emergency(plate)

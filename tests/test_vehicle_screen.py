@@ -365,3 +365,15 @@ async def test_hostile_text_is_shown_literally_or_refused(demo_db: Path) -> None
         cells = [str(c) for c in screen.query_one("#vehicles-table").get_row_at(0)]  # type: ignore[attr-defined]
         assert "[bold red]张[/]" in cells  # as typed, never as markup
     assert rows(demo_db, "SELECT driver, note FROM vehicle_entry") == [("[bold red]张[/]", "[i]送货[/i]")]
+
+
+async def test_f2_pressed_twice_lets_one_emergency_vehicle_in(demo_db: Path) -> None:
+    """Found by a guard's try-out: a double press made two pending emergency entries."""
+    app = booth_app(demo_db, "en", gate="north")
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await opened(pilot)
+        await pilot.press("f2")
+        await until(pilot, lambda: "admitted at once" in text(screen, "result"))
+        await pilot.press("f2")
+        await until(pilot, lambda: "pressed twice" in text(screen, "result"))
+    assert rows(demo_db, "SELECT count(*) FROM vehicle_entry") == [(1,)]
